@@ -1,0 +1,5 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261123185518_Initial } from './Migration20261123185518_Initial.js';
+
+/** Every migration, in order. Add new ones at the end; never edit one that has landed. */
+export const MIGRATIONS: MigrationObject[] = [{ name: 'Migration20261123185518_Initial', class: Migration20261123185518_Initial }];

@@ -1,0 +1,93 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from './config.js';
+import { openDatabase, migrate, type Database } from './database.js';
+import { appSchema } from './schema.js';
+import { startServer, type RunningServer } from './server.js';
+import { Authenticator } from '../core/auth/authenticator.js';
+import type { AppServices } from '../core/context.js';
+import { logger } from '../core/logger.js';
+import { createTenant, tenantCount } from '../modules/tenant/tenant.service.js';
+
+export interface RunningApp {
+  url: string;
+  services: AppServices;
+  server: RunningServer;
+  close(): Promise<void>;
+}
+
+/** On the first start against an empty database: one tenant and its OWNER key, printed once. */
+async function bootstrap(orm: MikroORM, out: (line: string) => void): Promise<void> {
+  const em = orm.em.fork();
+  if ((await tenantCount(em)) > 0) return;
+  const { tenant, owner } = await createTenant(em, 'My shop');
+  out(
+    [
+      '',
+      '  First start: created tenant "My shop" and its OWNER access key.',
+      '  It is shown this once; only its hash is stored. Keep it somewhere safe:',
+      '',
+      `    ${owner.key}`,
+      '',
+      `  tenant id: ${tenant.id}`,
+      '',
+    ].join('\n'),
+  );
+}
+
+export interface StartOptions {
+  /** Where the one-time OWNER key goes; stdout by default. */
+  out?: (line: string) => void;
+  bootstrap?: boolean;
+}
+
+/** Opens the database, applies migrations and serves GraphQL. */
+export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
+  const db: Database = await openDatabase(config);
+  try {
+    const applied = await migrate(db.orm);
+    if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
+    if (options.bootstrap !== false) await bootstrap(db.orm, options.out ?? ((line) => process.stdout.write(`${line}\n`)));
+    const services: AppServices = { orm: db.orm, config, authenticator: new Authenticator(db.orm), logger };
+    const server = await startServer(services, await appSchema(), config.host, config.port);
+    logger.info({ url: server.url, embeddedDatabase: db.embedded }, 'ecrm listening');
+    return {
+      url: server.url,
+      services,
+      server,
+      close: async () => {
+        await server.close();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+/** Graceful shutdown on SIGTERM/SIGINT: stop accepting, drain, close the pool, stop the database. */
+export function closeOnSignals(app: RunningApp, graceMs: number): void {
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown grace period over; exiting');
+      process.exit(1);
+    }, graceMs);
+    force.unref();
+    app.close().then(
+      () => {
+        logger.info('shut down');
+        process.exit(0);
+      },
+      (error) => {
+        logger.error({ errorName: (error as Error).name }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}

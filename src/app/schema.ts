@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import '../core/graphql/enums.js';
+import { authChecker } from '../core/auth/auth-checker.js';
+import { DateTimeScalar, JSONScalar, MoneyScalar } from '../core/graphql/scalars.js';
+import { AccessKeyResolver } from '../modules/access-key/access-key.resolver.js';
+import { MemberResolver } from '../modules/member/member.resolver.js';
+import { MemberMutationsResolver } from '../modules/member/member-mutations.resolver.js';
+import { StoreResolver } from '../modules/store/store.resolver.js';
+import { TenantResolver } from '../modules/tenant/tenant.resolver.js';
+import { NodeResolver } from '../modules/viewer/node.resolver.js';
+import { ViewerResolver } from '../modules/viewer/viewer.resolver.js';
+
+export const RESOLVERS = [
+  NodeResolver,
+  TenantResolver,
+  AccessKeyResolver,
+  StoreResolver,
+  MemberResolver,
+  MemberMutationsResolver,
+  ViewerResolver,
+] as const;
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/** The one schema every client uses. Built once per process. */
+export function appSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({
+    resolvers: RESOLVERS,
+    authChecker,
+    validate: false,
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+  }).then((schema) => {
+    // Scalars the conventions fix before every one of them is used by a field.
+    const config = schema.toConfig();
+    const missing = [MoneyScalar, JSONScalar].filter((scalar) => !schema.getType(scalar.name));
+    return new GraphQLSchema({ ...config, types: [...config.types, ...missing] });
+  });
+  return built;
+}
+
+/** The SDL committed as schema/schema.graphql. */
+export async function printAppSchema(): Promise<string> {
+  return `${printSchema(lexicographicSortSchema(await appSchema()))}\n`;
+}

@@ -1,0 +1,23 @@
+import { TenantScopedEntity } from './tenant-scoped.entity.js';
+import { Tenant } from '../../modules/tenant/tenant.entity.js';
+import { AccessKey } from '../../modules/access-key/access-key.entity.js';
+import { Store } from '../../modules/store/store.entity.js';
+import { Member } from '../../modules/member/member.entity.js';
+import { MemberIdentity } from '../../modules/member/member-identity.entity.js';
+import { MemberTag } from '../../modules/member/member-tag.entity.js';
+import { MemberConsent, MemberConsentEvent } from '../../modules/member/member-consent.entity.js';
+import { MemberMerge } from '../../modules/member/member-merge.entity.js';
+
+/** Entities whose rows belong to one tenant: the `tenant` filter applies to each. */
+export const TENANT_SCOPED_ENTITIES = [
+  AccessKey,
+  Store,
+  Member,
+  MemberIdentity,
+  MemberTag,
+  MemberConsent,
+  MemberConsentEvent,
+  MemberMerge,
+];
+
+export const ENTITIES = [TenantScopedEntity, Tenant, ...TENANT_SCOPED_ENTITIES];

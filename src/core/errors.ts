@@ -1,0 +1,62 @@
+import { GraphQLError } from 'graphql';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+
+/** Why a mutation could not do what was asked. */
+export enum UserErrorCode {
+  INVALID = 'INVALID',
+  NOT_FOUND = 'NOT_FOUND',
+  TAKEN = 'TAKEN',
+  INVALID_PHONE = 'INVALID_PHONE',
+  INVALID_EMAIL = 'INVALID_EMAIL',
+  TOO_LONG = 'TOO_LONG',
+  SAME_MEMBER = 'SAME_MEMBER',
+  MEMBER_MERGED = 'MEMBER_MERGED',
+  MEMBER_ERASED = 'MEMBER_ERASED',
+  ALREADY_REVOKED = 'ALREADY_REVOKED',
+}
+registerEnumType(UserErrorCode, { name: 'UserErrorCode', description: 'Why a mutation could not do what was asked.' });
+
+@ObjectType({ description: 'A business rule the input broke. Nothing was written.' })
+export class UserError {
+  @Field(() => [String], { nullable: true, description: 'Path to the input field at fault, e.g. ["input", "phone"].' })
+  field?: string[];
+
+  @Field({ description: 'What went wrong, for a person.' })
+  message!: string;
+
+  @Field(() => UserErrorCode, { description: 'What went wrong, for a program.' })
+  code!: UserErrorCode;
+}
+
+export function userError(field: string[] | undefined, message: string, code: UserErrorCode): UserError {
+  return Object.assign(new UserError(), { field, message, code });
+}
+
+/** A use case's answer: either the result or the business errors that stopped it. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: UserError[] };
+
+export const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
+export const fail = <T = never>(...errors: UserError[]): Outcome<T> => ({ ok: false, errors });
+
+/** Codes of thrown errors (extensions.code). */
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+
+export function unauthenticated(message = 'A valid access key is required: send "Authorization: Bearer <key>".'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
+}
+
+export function forbidden(message = 'Your access key is not allowed to do this.'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN } });
+}
+
+export function badInput(message: string, field?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}) } });
+}

@@ -1,0 +1,77 @@
+import { raw, type FilterQuery } from '@mikro-orm/core';
+import { badInput } from '../../core/errors.js';
+import { IdentityChannel } from './member.enums.js';
+import type { Member } from './member.entity.js';
+import { normalizeEmail, normalizePhone } from './member.profile.js';
+
+const TOKEN = /(?:([A-Za-z]+):)?(?:"([^"]*)"|(\S+))/g;
+const FIELDS = new Set(['tag', 'phone', 'email', 'name', 'identity']);
+
+interface Term {
+  field?: string;
+  value: string;
+}
+
+export function parseMemberQuery(query: string): Term[] {
+  if (query.length > 500) throw badInput('`query` must be at most 500 characters.', 'query');
+  const terms: Term[] = [];
+  for (const match of query.matchAll(TOKEN)) {
+    const field = match[1]?.toLowerCase();
+    const value = (match[2] ?? match[3] ?? '').trim();
+    if (field && !FIELDS.has(field)) {
+      throw badInput(`Unknown search field "${field}:"; use tag:, phone:, email:, name: or identity:.`, 'query');
+    }
+    if (value) terms.push({ field, value });
+  }
+  if (terms.length > 10) throw badInput('`query` may hold at most 10 terms.', 'query');
+  return terms;
+}
+
+const likePattern = (value: string) => `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+function hasTag(tag: string): FilterQuery<Member> {
+  return { [raw((alias) => `exists (select 1 from member_tag t where t.member_id = ${alias}.id and t.tag = ?)`, [tag])]: true };
+}
+
+function hasIdentity(externalId: string, channel?: IdentityChannel): FilterQuery<Member> {
+  const sql = channel
+    ? (alias: string) => `exists (select 1 from member_identity i where i.member_id = ${alias}.id and i.channel = ? and i.external_id = ?)`
+    : (alias: string) => `exists (select 1 from member_identity i where i.member_id = ${alias}.id and i.external_id = ?)`;
+  return { [raw(sql, channel ? [channel, externalId] : [externalId])]: true };
+}
+
+function identityTerm(value: string): FilterQuery<Member> {
+  const colon = value.indexOf(':');
+  const prefix = colon > 0 ? value.slice(0, colon).toUpperCase() : '';
+  if (prefix in IdentityChannel) return hasIdentity(value.slice(colon + 1), prefix as IdentityChannel);
+  return hasIdentity(value);
+}
+
+function termCondition(term: Term, countryCode: string): FilterQuery<Member> {
+  const phone = normalizePhone(term.value, countryCode);
+  const email = normalizeEmail(term.value);
+  switch (term.field) {
+    case 'tag':
+      return hasTag(term.value);
+    case 'phone':
+      return { phone: phone ?? term.value };
+    case 'email':
+      return { email: email ?? term.value.toLowerCase() };
+    case 'name':
+      return { displayName: { $ilike: likePattern(term.value) } };
+    case 'identity':
+      return identityTerm(term.value);
+    default: {
+      const any: FilterQuery<Member>[] = [{ displayName: { $ilike: likePattern(term.value) } }, hasIdentity(term.value)];
+      if (phone) any.push({ phone });
+      if (email) any.push({ email });
+      return { $or: any };
+    }
+  }
+}
+
+/** Turns a search string into conditions on members; every term must match. */
+export function memberSearchFilter(query: string | null | undefined, countryCode: string): FilterQuery<Member>[] {
+  if (!query) return [];
+  return parseMemberQuery(query).map((term) => termCondition(term, countryCode));
+}

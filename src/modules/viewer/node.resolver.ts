@@ -1,0 +1,54 @@
+import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import type { GraphQLContext } from '../../core/context.js';
+import { READERS } from '../../core/auth/viewer.js';
+import { Role } from '../../core/auth/role.js';
+import { badInput } from '../../core/errors.js';
+import { Node } from '../../core/relay/node.js';
+import { fromGlobalId } from '../../core/relay/global-id.js';
+import { MemberNode } from '../member/member.type.js';
+import { findMemberByGlobalId } from '../member/member-lookup.js';
+import { StoreNode } from '../store/store.type.js';
+import { StoreService } from '../store/store.service.js';
+import { AccessKeyNode } from '../access-key/access-key.type.js';
+import { AccessKeyService } from '../access-key/access-key.service.js';
+
+type NodeFetcher = (ctx: GraphQLContext, id: string) => Promise<Node | null>;
+
+/** How each type of global id is fetched; new Node types register here. */
+const FETCHERS: Record<string, NodeFetcher> = {
+  Member: async (ctx, id) => {
+    const member = await findMemberByGlobalId(ctx.em, id);
+    return member && MemberNode.from(member, ctx.viewer);
+  },
+  Store: async (ctx, id) => {
+    const store = await new StoreService(ctx).findByGlobalId(id);
+    return store && StoreNode.from(store);
+  },
+  AccessKey: async (ctx, id) => {
+    if (ctx.viewer.kind !== 'key' || ctx.viewer.role !== Role.OWNER) return null;
+    const key = await new AccessKeyService(ctx).findByGlobalId(id);
+    return key && AccessKeyNode.from(key);
+  },
+};
+
+function fetchNode(ctx: GraphQLContext, id: string): Promise<Node | null> {
+  const type = fromGlobalId(id)?.type;
+  const fetcher = type ? FETCHERS[type] : undefined;
+  return fetcher ? fetcher(ctx, id) : Promise.resolve(null);
+}
+
+@Resolver()
+export class NodeResolver {
+  @Authorized(READERS)
+  @Query(() => Node, { nullable: true, description: 'Any object by global id; null if there is none in your tenant.' })
+  node(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Node | null> {
+    return fetchNode(ctx, id);
+  }
+
+  @Authorized(READERS)
+  @Query(() => [Node], { nullable: 'items', description: 'Objects by global id, in order; null for each one not found. At most 100.' })
+  nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: GraphQLContext): Promise<(Node | null)[]> {
+    if (ids.length > 100) throw badInput('`ids` may hold at most 100 ids.', 'ids');
+    return Promise.all(ids.map((id) => fetchNode(ctx, id)));
+  }
+}
