@@ -5,6 +5,7 @@ import { Member } from './member.entity.js';
 import { MemberIdentity } from './member-identity.entity.js';
 import { MemberTag } from './member-tag.entity.js';
 import { MemberConsent } from './member-consent.entity.js';
+import { MemberMerge } from './member-merge.entity.js';
 
 /** Members by database id, one query per batch. */
 export const memberById: LoaderFactory<string, Member | null> = (ctx) =>
@@ -15,15 +16,16 @@ export const memberById: LoaderFactory<string, Member | null> = (ctx) =>
   });
 
 /** Children of many members in one query, grouped back per member. */
-function childrenOf<T extends { memberId: string }>(entity: EntityName<T>, orderBy: Record<string, 'asc' | 'desc'>) {
+function childrenOf<T>(entity: EntityName<T>, orderBy: Record<string, 'asc' | 'desc'>, key: keyof T & string = 'memberId' as keyof T & string) {
   return (ctx: GraphQLContext) =>
     new DataLoader<string, T[]>(async (memberIds) => {
-      const rows = await ctx.em.find(entity, { memberId: { $in: [...memberIds] } } as never, { orderBy: orderBy as never });
+      const rows = await ctx.em.find(entity, { [key]: { $in: [...memberIds] } } as never, { orderBy: orderBy as never });
       const byMember = new Map<string, T[]>();
       for (const row of rows) {
-        const list = byMember.get(row.memberId);
+        const owner = row[key] as string;
+        const list = byMember.get(owner);
         if (list) list.push(row);
-        else byMember.set(row.memberId, [row]);
+        else byMember.set(owner, [row]);
       }
       return memberIds.map((id) => byMember.get(id) ?? []);
     });
@@ -32,3 +34,4 @@ function childrenOf<T extends { memberId: string }>(entity: EntityName<T>, order
 export const identitiesByMember: LoaderFactory<string, MemberIdentity[]> = childrenOf(MemberIdentity, { createdAt: 'asc', id: 'asc' });
 export const tagsByMember: LoaderFactory<string, MemberTag[]> = childrenOf(MemberTag, { tag: 'asc' });
 export const consentsByMember: LoaderFactory<string, MemberConsent[]> = childrenOf(MemberConsent, { channel: 'asc' });
+export const mergesBySurvivor: LoaderFactory<string, MemberMerge[]> = childrenOf(MemberMerge, { createdAt: 'asc', id: 'asc' }, 'survivorId');

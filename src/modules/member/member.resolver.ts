@@ -6,14 +6,14 @@ import { toPayload } from '../../core/graphql/payload.js';
 import { StoreNode } from '../store/store.type.js';
 import { storeById } from '../store/store.loaders.js';
 import { IdentityChannel } from './member.enums.js';
-import { MemberConnection, MemberConsentConnection, MemberConsentNode, MemberIdentityNode, MemberNode } from './member.type.js';
+import { MemberConnection, MemberConsentConnection, MemberConsentNode, MemberIdentityNode, MemberMergeNode, MemberNode } from './member.type.js';
 import { MemberCreateInput, MemberUpdateInput, MembersArgs } from './member.inputs.js';
 import { MemberCreatePayload, MemberUpdatePayload } from './member.payloads.js';
 import { MemberService } from './member.service.js';
 import { MemberIdentityService } from './member-identity.service.js';
 import { MemberConsentService } from './member-consent.service.js';
 import { findMemberByGlobalId } from './member-lookup.js';
-import { consentsByMember, identitiesByMember, tagsByMember } from './member.loaders.js';
+import { consentsByMember, identitiesByMember, mergesBySurvivor, tagsByMember } from './member.loaders.js';
 
 @Resolver(() => MemberNode)
 export class MemberResolver {
@@ -74,6 +74,11 @@ export class MemberResolver {
   async consentHistory(@Root() member: MemberNode, @Args() args: PageArgs, @Ctx() ctx: GraphQLContext): Promise<MemberConsentConnection> {
     const page = await new MemberConsentService(ctx).history(member.dbId, pageRequest(args));
     return MemberConsentConnection.from(page, MemberConsentNode.from);
+  }
+
+  @FieldResolver(() => [MemberMergeNode], { description: 'Other records merged into this member, oldest first.' })
+  async merges(@Root() member: MemberNode, @Ctx() ctx: GraphQLContext): Promise<MemberMergeNode[]> {
+    return (await ctx.loaders.get(mergesBySurvivor).load(member.dbId)).map(MemberMergeNode.from);
   }
 
   @FieldResolver(() => StoreNode, { nullable: true, description: 'Store the member registered at.' })

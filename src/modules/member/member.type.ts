@@ -1,14 +1,15 @@
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Node } from '../../core/relay/node.js';
 import { toGlobalId } from '../../core/relay/global-id.js';
 import { connectionOf } from '../../core/relay/connection.js';
 import { Channel } from '../../core/channel.js';
-import { DateScalar } from '../../core/graphql/scalars.js';
+import { DateScalar, JSONScalar } from '../../core/graphql/scalars.js';
 import { masksPersonalData, type Viewer } from '../../core/auth/viewer.js';
 import { ConsentChannel, Gender, IdentityChannel, MemberStatus } from './member.enums.js';
 import type { Member } from './member.entity.js';
 import type { MemberIdentity } from './member-identity.entity.js';
 import type { MemberConsent, MemberConsentEvent } from './member-consent.entity.js';
+import type { MemberMerge } from './member-merge.entity.js';
 import { MASKED, maskEmail, maskPhone } from './member.masking.js';
 
 registerEnumType(Gender, { name: 'Gender', description: 'Gender as the member gave it.' });
@@ -64,6 +65,30 @@ export class MemberConsentNode {
   static from(consent: MemberConsent | MemberConsentEvent): MemberConsentNode {
     const changedAt = 'changedAt' in consent ? consent.changedAt : consent.occurredAt;
     return Object.assign(new MemberConsentNode(), { channel: consent.channel, granted: consent.granted, source: consent.source, changedAt });
+  }
+}
+
+@ObjectType('MemberMerge', { description: 'A record of another member merged into this one.' })
+export class MemberMergeNode {
+  @Field(() => ID, { description: 'Id the merged record had; it now resolves to the survivor.' })
+  mergedMemberId!: string;
+
+  @Field({ description: 'When the merge happened.' })
+  mergedAt!: Date;
+
+  @Field({ description: 'Who asked for it, e.g. "key:<access key id>".' })
+  actor!: string;
+
+  @Field(() => JSONScalar, { description: 'How many rows of each kind moved, e.g. { "identities": 2, "tags": 1 }.' })
+  moved!: Record<string, number>;
+
+  static from(merge: MemberMerge): MemberMergeNode {
+    return Object.assign(new MemberMergeNode(), {
+      mergedMemberId: toGlobalId('Member', merge.mergedId),
+      mergedAt: merge.createdAt,
+      actor: merge.actor,
+      moved: merge.moved,
+    });
   }
 }
 
