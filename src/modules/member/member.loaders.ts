@@ -16,7 +16,7 @@ export const memberById: LoaderFactory<string, Member | null> = (ctx) =>
   });
 
 /** Children of many members in one query, grouped back per member. */
-function childrenOf<T>(entity: EntityName<T>, orderBy: Record<string, 'asc' | 'desc'>, key: keyof T & string = 'memberId' as keyof T & string) {
+function childrenOf<T extends object>(entity: EntityName<T>, orderBy: Record<string, 'asc' | 'desc'>, key: keyof T & string = 'memberId' as keyof T & string) {
   return (ctx: GraphQLContext) =>
     new DataLoader<string, T[]>(async (memberIds) => {
       const rows = await ctx.em.find(entity, { [key]: { $in: [...memberIds] } } as never, { orderBy: orderBy as never });
