@@ -16,7 +16,7 @@ export enum UserErrorCode {
 }
 registerEnumType(UserErrorCode, { name: 'UserErrorCode', description: 'Why a mutation could not do what was asked.' });
 
-@ObjectType({ description: 'A business rule the input broke. Nothing was written.' })
+@ObjectType({ simpleResolvers: true, description: 'A business rule the input broke. Nothing was written.' })
 export class UserError {
   @Field(() => [String], { nullable: true, description: 'Path to the input field at fault, e.g. ["input", "phone"].' })
   field?: string[];

@@ -8,7 +8,7 @@ const upperFirst = (value: string) => value.charAt(0).toUpperCase() + value.slic
  * `memberCreate` with field "member" becomes `MemberCreatePayload { member: Member, userErrors }`.
  */
 export function payloadOf<T extends object>(mutation: string, field: string, type: ClassType<T>, what = field) {
-  @ObjectType(`${upperFirst(mutation)}Payload`, { description: `Result of \`${mutation}\`.` })
+  @ObjectType(`${upperFirst(mutation)}Payload`, { simpleResolvers: true, description: `Result of \`${mutation}\`.` })
   class Payload {
     userErrors!: UserError[];
   }

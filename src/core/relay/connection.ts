@@ -4,7 +4,7 @@ import { badInput } from '../errors.js';
 export const MAX_PAGE_SIZE = 250;
 export const DEFAULT_PAGE_SIZE = 20;
 
-@ObjectType({ description: 'Where a page sits in its list (Relay cursor connections).' })
+@ObjectType({ simpleResolvers: true, description: 'Where a page sits in its list (Relay cursor connections).' })
 export class PageInfo {
   @Field({ description: 'Whether items follow this page.' })
   hasNextPage!: boolean;
@@ -77,7 +77,7 @@ export interface ConnectionShape<T> {
 
 /** Builds the Edge and Connection types for a node type. */
 export function connectionOf<T extends object>(nodeType: ClassType<T>, name: string, description: string) {
-  @ObjectType(`${name}Edge`, { description: `One ${name} in a page, with its cursor.` })
+  @ObjectType(`${name}Edge`, { simpleResolvers: true, description: `One ${name} in a page, with its cursor.` })
   class Edge {
     @Field({ description: 'Cursor of this item, for `after` and `before`.' })
     cursor!: string;
@@ -86,7 +86,7 @@ export function connectionOf<T extends object>(nodeType: ClassType<T>, name: str
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`, { description })
+  @ObjectType(`${name}Connection`, { simpleResolvers: true, description })
   class Connection implements ConnectionShape<T> {
     @Field(() => [Edge], { description: 'Items with their cursors.' })
     edges!: Edge[];

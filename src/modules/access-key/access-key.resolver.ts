@@ -22,7 +22,7 @@ class AccessKeyRevokeInput {
   id!: string;
 }
 
-@ObjectType({ description: 'Result of `accessKeyCreate`.' })
+@ObjectType({ simpleResolvers: true, description: 'Result of `accessKeyCreate`.' })
 class AccessKeyCreatePayload {
   @Field(() => AccessKeyNode, { nullable: true, description: 'The new key, unless userErrors says why not.' })
   accessKey!: AccessKeyNode | null;

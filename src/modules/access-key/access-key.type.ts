@@ -5,7 +5,7 @@ import { connectionOf } from '../../core/relay/connection.js';
 import { Role } from '../../core/auth/role.js';
 import type { AccessKey } from './access-key.entity.js';
 
-@ObjectType('AccessKey', { implements: Node, description: 'An API key of your tenant. The secret is shown once, at creation.' })
+@ObjectType('AccessKey', { simpleResolvers: true, implements: Node, description: 'An API key of your tenant. The secret is shown once, at creation.' })
 export class AccessKeyNode extends Node {
   @Field({ description: 'What the key is for.' })
   name!: string;

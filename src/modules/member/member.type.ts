@@ -28,7 +28,7 @@ registerEnumType(ConsentChannel, { name: 'ConsentChannel', description: 'Outboun
 /** Identity channels whose external ids are personal data. */
 const PERSONAL_IDENTITIES = new Set([IdentityChannel.PHONE, IdentityChannel.EMAIL]);
 
-@ObjectType('MemberIdentity', { description: 'An external account bound to a member.' })
+@ObjectType('MemberIdentity', { simpleResolvers: true, description: 'An external account bound to a member.' })
 export class MemberIdentityNode {
   @Field(() => IdentityChannel, { description: 'Where the account lives.' })
   channel!: IdentityChannel;
@@ -48,7 +48,7 @@ export class MemberIdentityNode {
   }
 }
 
-@ObjectType('MemberConsent', { description: 'Current consent of a member for one outbound channel.' })
+@ObjectType('MemberConsent', { simpleResolvers: true, description: 'Current consent of a member for one outbound channel.' })
 export class MemberConsentNode {
   @Field(() => ConsentChannel, { description: 'The channel.' })
   channel!: ConsentChannel;
@@ -68,7 +68,7 @@ export class MemberConsentNode {
   }
 }
 
-@ObjectType('MemberMerge', { description: 'A record of another member merged into this one.' })
+@ObjectType('MemberMerge', { simpleResolvers: true, description: 'A record of another member merged into this one.' })
 export class MemberMergeNode {
   @Field(() => ID, { description: 'Id the merged record had; it now resolves to the survivor.' })
   mergedMemberId!: string;
@@ -92,7 +92,7 @@ export class MemberMergeNode {
   }
 }
 
-@ObjectType('Member', { implements: Node, description: 'One customer, known across every channel.' })
+@ObjectType('Member', { simpleResolvers: true, implements: Node, description: 'One customer, known across every channel.' })
 export class MemberNode extends Node {
   /** Database id, for field resolvers. */
   dbId!: string;

@@ -6,7 +6,7 @@ import { Store, StoreType } from './store.entity.js';
 
 registerEnumType(StoreType, { name: 'StoreType', description: 'The kind of place a tenant sells.' });
 
-@ObjectType('Store', { implements: Node, description: 'A place the tenant sells: a marketplace shop, web mall, app or offline store.' })
+@ObjectType('Store', { simpleResolvers: true, implements: Node, description: 'A place the tenant sells: a marketplace shop, web mall, app or offline store.' })
 export class StoreNode extends Node {
   @Field({ description: 'Code unique within the tenant, chosen by the merchant (e.g. "tmall-flagship", "SH-001").' })
   code!: string;

@@ -5,7 +5,7 @@ import { toGlobalId } from '../../core/relay/global-id.js';
 import { Node } from '../../core/relay/node.js';
 import { Tenant } from './tenant.entity.js';
 
-@ObjectType('Tenant', { implements: Node, description: 'The merchant or brand your access key belongs to.' })
+@ObjectType('Tenant', { simpleResolvers: true, implements: Node, description: 'The merchant or brand your access key belongs to.' })
 export class TenantNode extends Node {
   @Field({ description: 'Name of the merchant or brand.' })
   name!: string;

@@ -14,7 +14,7 @@ class MemberTokenCreateInput {
   ttlSeconds?: number | null;
 }
 
-@ObjectType({ description: 'Result of `memberTokenCreate`.' })
+@ObjectType({ simpleResolvers: true, description: 'Result of `memberTokenCreate`.' })
 class MemberTokenCreatePayload {
   @Field(() => String, { nullable: true, description: 'Bearer token with which an app reads this member through `viewer`.' })
   token!: string | null;
