@@ -1,16 +1,16 @@
-import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { execute, GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { WebSocketServer } from 'ws';
-import { createContext, type AppServices } from '../core/context.js';
+import { createContext, type AppServices, type GraphQLContext } from '../core/context.js';
 import { ANONYMOUS, type Viewer } from '../core/auth/viewer.js';
 import { formatError, withoutSuggestions } from '../core/graphql/format-error.js';
 import { checkQueryLimits } from '../core/graphql/query-limits.js';
+import { runInRequestScope } from '../core/request-scope.js';
 
 type ConnectionExtra = {
   viewer?: Viewer;
-  connectionId?: string;
 };
 
 /**
@@ -29,7 +29,6 @@ export function attachWebSocket(app: AppServices, schema: GraphQLSchema, httpSer
         } catch {
           return false; // closes with 4403 Forbidden
         }
-        ctx.extra.connectionId = randomUUID();
         return true;
       },
       onSubscribe: (_ctx, _id, payload) => {
@@ -47,7 +46,10 @@ export function attachWebSocket(app: AppServices, schema: GraphQLSchema, httpSer
         if (tooComplex) return [tooComplex];
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
       },
-      context: (ctx) => createContext(app, ctx.extra.viewer ?? ANONYMOUS, ctx.extra.connectionId ?? randomUUID()),
+      // A fresh context (EntityManager fork, loaders, request id) per operation.
+      context: (ctx) => createContext(app, ctx.extra.viewer ?? ANONYMOUS, randomUUID()),
+      // Logs written while executing carry the operation's request id, as on HTTP.
+      execute: (args) => runInRequestScope((args.contextValue as GraphQLContext).requestId, () => execute(args)),
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error, app.logger)) } : undefined,
       onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatError(error.toJSON(), error, app.logger)),
