@@ -5,7 +5,7 @@ import { Store } from '../../modules/store/store.entity.js';
 import { Member } from '../../modules/member/member.entity.js';
 import { MemberIdentity } from '../../modules/member/member-identity.entity.js';
 import { MemberTag } from '../../modules/member/member-tag.entity.js';
-import { MemberConsent, MemberConsentEvent } from '../../modules/member/member-consent.entity.js';
+import { ConsentDecision, MemberConsent, MemberConsentEvent } from '../../modules/member/member-consent.entity.js';
 import { MemberMerge } from '../../modules/member/member-merge.entity.js';
 
 /** Entities whose rows belong to one tenant: the `tenant` filter applies to each. */
@@ -20,4 +20,4 @@ export const TENANT_SCOPED_ENTITIES = [
   MemberMerge,
 ];
 
-export const ENTITIES = [TenantScopedEntity, Tenant, ...TENANT_SCOPED_ENTITIES];
+export const ENTITIES = [TenantScopedEntity, ConsentDecision, Tenant, ...TENANT_SCOPED_ENTITIES];

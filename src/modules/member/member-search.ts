@@ -29,15 +29,17 @@ export function parseMemberQuery(query: string): Term[] {
 
 const likePattern = (value: string) => `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+// Sub-queries go in value position: a raw() key is consumed by the first query that reads it, so the
+// page query would leave the totalCount query with a broken condition.
 function hasTag(tag: string): FilterQuery<Member> {
-  return { [raw((alias) => `exists (select 1 from member_tag t where t.member_id = ${alias}.id and t.tag = ?)`, [tag])]: true };
+  return { id: { $in: raw('(select t.member_id from member_tag t where t.tag = ?)', [tag]) } };
 }
 
 function hasIdentity(externalId: string, channel?: IdentityChannel): FilterQuery<Member> {
-  const sql = channel
-    ? (alias: string) => `exists (select 1 from member_identity i where i.member_id = ${alias}.id and i.channel = ? and i.external_id = ?)`
-    : (alias: string) => `exists (select 1 from member_identity i where i.member_id = ${alias}.id and i.external_id = ?)`;
-  return { [raw(sql, channel ? [channel, externalId] : [externalId])]: true };
+  const sub = channel
+    ? raw('(select i.member_id from member_identity i where i.channel = ? and i.external_id = ?)', [channel, externalId])
+    : raw('(select i.member_id from member_identity i where i.external_id = ?)', [externalId]);
+  return { id: { $in: sub } };
 }
 
 function identityTerm(value: string): FilterQuery<Member> {
