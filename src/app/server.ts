@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { createContext, type AppServices, type GraphQLContext } from '../core/context.js';
 import { ErrorCode } from '../core/errors.js';
-import { formatError } from '../core/graphql/format-error.js';
+import { databaseUnavailable, formatError, isDatabaseUnavailable } from '../core/graphql/format-error.js';
 import { checkQueryLimits } from '../core/graphql/query-limits.js';
 import { requestIdFrom, runInRequestScope } from '../core/request-scope.js';
 import { migrationsApplied } from './database.js';
@@ -71,6 +71,9 @@ export async function startServer(app: AppServices, schema: GraphQLSchema, host:
     introspection: config.introspection,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // closeOnSignals owns shutdown; Apollo's own handler would re-raise the signal and kill the
+    // process before the pool is closed and the embedded database stopped.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: true,
     parseOptions: { maxTokens: config.limits.maxTokens },
@@ -89,10 +92,11 @@ export async function startServer(app: AppServices, schema: GraphQLSchema, host:
   web.use((req, res, next) => {
     const requestId = requestIdFrom(req.headers['x-request-id']);
     const started = process.hrtime.bigint();
+    const path = req.path; // read now: mounted routers strip their prefix from req.path until they are done
     res.setHeader('X-Request-Id', requestId);
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info({ requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      logger.info({ requestId, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
     });
     runInRequestScope(requestId, next);
   });
@@ -109,7 +113,10 @@ export async function startServer(app: AppServices, schema: GraphQLSchema, host:
     bodyErrors,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
-        const viewer = await app.authenticator.authenticate(req.headers.authorization);
+        // A stuck pool while looking up the key is an outage, not a bug (Apollo would answer 500).
+        const viewer = await app.authenticator.authenticate(req.headers.authorization).catch((error: unknown) => {
+          throw isDatabaseUnavailable(error) ? databaseUnavailable() : error;
+        });
         return createContext(app, viewer, String(res.getHeader('X-Request-Id')));
       },
     }),

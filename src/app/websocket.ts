@@ -5,11 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import { createContext, type AppServices, type GraphQLContext } from '../core/context.js';
 import { ANONYMOUS, type Viewer } from '../core/auth/viewer.js';
-import { formatError, withoutSuggestions } from '../core/graphql/format-error.js';
+import { formatError, isDatabaseUnavailable, withoutSuggestions } from '../core/graphql/format-error.js';
 import { checkQueryLimits } from '../core/graphql/query-limits.js';
 import { runInRequestScope } from '../core/request-scope.js';
 
 type ConnectionExtra = {
+  authorization?: string;
   viewer?: Viewer;
 };
 
@@ -24,14 +25,25 @@ export function attachWebSocket(app: AppServices, schema: GraphQLSchema, httpSer
       schema,
       onConnect: async (ctx) => {
         const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        ctx.extra.authorization = typeof header === 'string' ? header : undefined;
         try {
-          ctx.extra.viewer = await app.authenticator.authenticate(typeof header === 'string' ? header : undefined);
-        } catch {
+          ctx.extra.viewer = await app.authenticator.authenticate(ctx.extra.authorization);
+        } catch (error) {
+          // An outage is no bad key: 1013 "try again later" is retried by clients, 4403 is final.
+          if (isDatabaseUnavailable(error)) ctx.extra.socket.close(1013, 'Try again later');
           return false; // closes with 4403 Forbidden
         }
         return true;
       },
-      onSubscribe: (_ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
+        // Checked again per operation: a key revoked, or a member token expired, since the
+        // connection opened must stop working at once (keys are cached, so this costs no query).
+        try {
+          ctx.extra.viewer = await app.authenticator.authenticate(ctx.extra.authorization);
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
         let document: DocumentNode;
         try {
           document = parse(payload.query, { maxTokens: app.config.limits.maxTokens });

@@ -1,5 +1,5 @@
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { currentRequestId } from '../request-scope.js';
 import { ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -15,7 +15,7 @@ const CLIENT_CODES = new Set<string>([
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
-function isDatabaseUnavailable(error: unknown): boolean {
+export function isDatabaseUnavailable(error: unknown): boolean {
   const e = error as { code?: string; name?: string; message?: string } | undefined;
   if (!e) return false;
   // 57014: statement timeout; 57P01-03: server shutting down; knex: pool acquire timeout.
@@ -24,6 +24,13 @@ function isDatabaseUnavailable(error: unknown): boolean {
     e.name === 'KnexTimeoutError' ||
     /Timeout acquiring a connection/.test(e.message ?? '')
   );
+}
+
+const DATABASE_UNAVAILABLE_MESSAGE = 'The database did not answer in time. Try again shortly.';
+
+/** Thrown before execution (e.g. while authenticating): 503, so clients and proxies retry. */
+export function databaseUnavailable(): GraphQLError {
+  return new GraphQLError(DATABASE_UNAVAILABLE_MESSAGE, { extensions: { code: ErrorCode.DATABASE_UNAVAILABLE, http: { status: 503 } } });
 }
 
 /** Frames only: error messages of the database driver may carry SQL parameters, i.e. personal data. */
@@ -51,7 +58,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   if (isDatabaseUnavailable(original)) {
     logger.warn({ code: (original as { code?: string }).code, path: formatted.path }, 'database unavailable');
     return {
-      message: 'The database did not answer in time. Try again shortly.',
+      message: DATABASE_UNAVAILABLE_MESSAGE,
       path: formatted.path,
       extensions: { code: ErrorCode.DATABASE_UNAVAILABLE, requestId },
     };

@@ -3,6 +3,7 @@ import { badInput } from '../../core/errors.js';
 import { IdentityChannel } from './member.enums.js';
 import type { Member } from './member.entity.js';
 import { normalizeEmail, normalizePhone } from './member.profile.js';
+import { canonicalExternalId } from './member-identity.service.js';
 
 const TOKEN = /(?:([A-Za-z]+):)?(?:"([^"]*)"|(\S+))/g;
 const FIELDS = new Set(['tag', 'phone', 'email', 'name', 'identity']);
@@ -31,30 +32,33 @@ const likePattern = (value: string) => `%${value.replace(/[\\%_]/g, (c) => `\\${
 
 // Sub-queries go in value position: a raw() key is consumed by the first query that reads it, so the
 // page query would leave the totalCount query with a broken condition.
-function hasTag(tag: string): FilterQuery<Member> {
-  return { id: { $in: raw('(select t.member_id from member_tag t where t.tag = ?)', [tag]) } };
+function hasTag(tenantId: string, tag: string): FilterQuery<Member> {
+  return { id: { $in: raw('(select t.member_id from member_tag t where t.tenant_id = ? and t.tag = ?)', [tenantId, tag]) } };
 }
 
-function hasIdentity(externalId: string, channel?: IdentityChannel): FilterQuery<Member> {
+function hasIdentity(tenantId: string, externalId: string, channel?: IdentityChannel): FilterQuery<Member> {
   const sub = channel
-    ? raw('(select i.member_id from member_identity i where i.channel = ? and i.external_id = ?)', [channel, externalId])
-    : raw('(select i.member_id from member_identity i where i.external_id = ?)', [externalId]);
+    ? raw('(select i.member_id from member_identity i where i.tenant_id = ? and i.channel = ? and i.external_id = ?)', [tenantId, channel, externalId])
+    : raw('(select i.member_id from member_identity i where i.tenant_id = ? and i.external_id = ?)', [tenantId, externalId]);
   return { id: { $in: sub } };
 }
 
-function identityTerm(value: string): FilterQuery<Member> {
+function identityTerm(tenantId: string, value: string, countryCode: string): FilterQuery<Member> {
   const colon = value.indexOf(':');
   const prefix = colon > 0 ? value.slice(0, colon).toUpperCase() : '';
-  if (prefix in IdentityChannel) return hasIdentity(value.slice(colon + 1), prefix as IdentityChannel);
-  return hasIdentity(value);
+  if (!(prefix in IdentityChannel)) return hasIdentity(tenantId, value);
+  const channel = prefix as IdentityChannel;
+  // PHONE and EMAIL ids are stored canonical, so they are searched canonical too.
+  const externalId = value.slice(colon + 1);
+  return hasIdentity(tenantId, canonicalExternalId(channel, externalId, countryCode) ?? externalId, channel);
 }
 
-function termCondition(term: Term, countryCode: string): FilterQuery<Member> {
+function termCondition(tenantId: string, term: Term, countryCode: string): FilterQuery<Member> {
   const phone = normalizePhone(term.value, countryCode);
   const email = normalizeEmail(term.value);
   switch (term.field) {
     case 'tag':
-      return hasTag(term.value);
+      return hasTag(tenantId, term.value);
     case 'phone':
       return { phone: phone ?? term.value };
     case 'email':
@@ -62,9 +66,9 @@ function termCondition(term: Term, countryCode: string): FilterQuery<Member> {
     case 'name':
       return { displayName: { $ilike: likePattern(term.value) } };
     case 'identity':
-      return identityTerm(term.value);
+      return identityTerm(tenantId, term.value, countryCode);
     default: {
-      const any: FilterQuery<Member>[] = [{ displayName: { $ilike: likePattern(term.value) } }, hasIdentity(term.value)];
+      const any: FilterQuery<Member>[] = [{ displayName: { $ilike: likePattern(term.value) } }, hasIdentity(tenantId, term.value)];
       if (phone) any.push({ phone });
       if (email) any.push({ email });
       return { $or: any };
@@ -73,7 +77,7 @@ function termCondition(term: Term, countryCode: string): FilterQuery<Member> {
 }
 
 /** Turns a search string into conditions on members; every term must match. */
-export function memberSearchFilter(query: string | null | undefined, countryCode: string): FilterQuery<Member>[] {
+export function memberSearchFilter(query: string | null | undefined, tenantId: string, countryCode: string): FilterQuery<Member>[] {
   if (!query) return [];
-  return parseMemberQuery(query).map((term) => termCondition(term, countryCode));
+  return parseMemberQuery(query).map((term) => termCondition(tenantId, term, countryCode));
 }

@@ -48,7 +48,7 @@ export class MemberService {
   list(args: MembersArgs, page: PageRequest): Promise<Page<Member>> {
     const statuses = (args.statuses?.length ? args.statuses : [MemberStatus.ACTIVE]).filter((s) => s !== MemberStatus.MERGED);
     const where: FilterQuery<Member> = {
-      $and: [{ status: { $in: statuses } }, ...memberSearchFilter(args.query, countryOf(this.ctx))],
+      $and: [{ status: { $in: statuses } }, ...memberSearchFilter(args.query, tenantIdOf(this.ctx), countryOf(this.ctx))],
     };
     const direction = args.reverse ? 'desc' : 'asc';
     const column = SORT_COLUMNS[args.sortKey ?? MemberSortKey.CREATED_AT];
@@ -61,9 +61,11 @@ export class MemberService {
     const tenantId = tenantIdOf(this.ctx);
     const profile = readProfile(input, countryOf(this.ctx), errors);
     const tags = readTags(errors, ['input', 'tags'], input.tags ?? []);
-    const identities = (input.identities ?? []).map((identity, index) =>
+    const read = (input.identities ?? []).map((identity, index) =>
       readIdentity(errors, ['input', 'identities', String(index), 'externalId'], identity, countryOf(this.ctx)),
     );
+    // Two spellings of one phone or e-mail are one identity.
+    const identities = [...new Map(read.map((identity) => [`${identity.channel}:${identity.externalId}`, identity])).values()];
     const storeId = await this.storeId(input, errors);
     if (errors.length) return fail(...errors);
     const taken = await takenIdentities(this.ctx.em, identities);
