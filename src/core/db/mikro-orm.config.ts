@@ -22,6 +22,9 @@ export function ormConfig(options: DatabaseOptions): Options {
     debug: false,
     allowGlobalContext: false,
     forceUtcTimezone: true,
+    // Every tenant-owned entity carries its own tenant filter, so joining a relation's table just to
+    // filter it again is pure cost (it tripled the work of every DataLoader query).
+    autoJoinRefsForFilters: false,
     ensureDatabase: false,
     pool: { min: 0, max: options.poolMax, acquireTimeoutMillis: options.poolAcquireTimeoutMs },
     driverOptions: {
