@@ -64,30 +64,30 @@ export function pageRequest(args: PageArgs): PageRequest {
 
 export interface Page<T> {
   nodes: T[];
-  cursors: string[];
+  /** Cursor of the item at an index; computed only for edges a client asks a cursor of. */
+  cursorAt: (index: number) => string;
   pageInfo: PageInfo;
   count: () => Promise<number>;
 }
 
-export interface ConnectionShape<T> {
-  edges: { cursor: string; node: T }[];
-  nodes: T[];
-  pageInfo: PageInfo;
-}
 
 /** Builds the Edge and Connection types for a node type. */
 export function connectionOf<T extends object>(nodeType: ClassType<T>, name: string, description: string) {
   @ObjectType(`${name}Edge`, { simpleResolvers: true, description: `One ${name} in a page, with its cursor.` })
   class Edge {
-    @Field({ description: 'Cursor of this item, for `after` and `before`.' })
-    cursor!: string;
+    cursorOf!: () => string;
+
+    @Field(() => String, { description: 'Cursor of this item, for `after` and `before`.' })
+    cursor(): string {
+      return this.cursorOf();
+    }
 
     @Field(() => nodeType, { description: `The ${name}.` })
     node!: T;
   }
 
   @ObjectType(`${name}Connection`, { simpleResolvers: true, description })
-  class Connection implements ConnectionShape<T> {
+  class Connection {
     @Field(() => [Edge], { description: 'Items with their cursors.' })
     edges!: Edge[];
 
@@ -107,7 +107,7 @@ export function connectionOf<T extends object>(nodeType: ClassType<T>, name: str
     static from<S>(page: Page<S>, map: (item: S) => T): Connection {
       const connection = new Connection();
       connection.nodes = page.nodes.map(map);
-      connection.edges = connection.nodes.map((node, index) => Object.assign(new Edge(), { node, cursor: page.cursors[index]! }));
+      connection.edges = connection.nodes.map((node, index) => Object.assign(new Edge(), { node, cursorOf: () => page.cursorAt(index) }));
       connection.pageInfo = page.pageInfo;
       connection.counter = page.count;
       return connection;

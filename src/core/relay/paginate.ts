@@ -34,7 +34,7 @@ export async function paginate<T extends object>(
   const items = cursor.items as T[];
   return {
     nodes: items,
-    cursors: items.map((item) => cursor.from(item)),
+    cursorAt: (index) => cursor.from(items[index]!),
     pageInfo: {
       hasNextPage: cursor.hasNextPage,
       hasPreviousPage: cursor.hasPrevPage,

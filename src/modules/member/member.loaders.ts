@@ -1,11 +1,8 @@
 import DataLoader from 'dataloader';
-import type { EntityName } from '@mikro-orm/core';
-import type { GraphQLContext, LoaderFactory } from '../../core/context.js';
+import type { LoaderFactory } from '../../core/context.js';
+import { tenantRows } from '../../core/db/tenant-sql.js';
 import { Member } from './member.entity.js';
-import { MemberIdentity } from './member-identity.entity.js';
-import { MemberTag } from './member-tag.entity.js';
-import { MemberConsent } from './member-consent.entity.js';
-import { MemberMerge } from './member-merge.entity.js';
+import type { ConsentChannel, IdentityChannel } from './member.enums.js';
 
 /** Members by database id, one query per batch. */
 export const memberById: LoaderFactory<string, Member | null> = (ctx) =>
@@ -15,23 +12,69 @@ export const memberById: LoaderFactory<string, Member | null> = (ctx) =>
     return ids.map((id) => byId.get(id) ?? null);
   });
 
-/** Children of many members in one query, grouped back per member. */
-function childrenOf<T extends object>(entity: EntityName<T>, orderBy: Record<string, 'asc' | 'desc'>, key: keyof T & string = 'memberId' as keyof T & string) {
-  return (ctx: GraphQLContext) =>
-    new DataLoader<string, T[]>(async (memberIds) => {
-      const rows = await ctx.em.find(entity, { [key]: { $in: [...memberIds] } } as never, { orderBy: orderBy as never });
-      const byMember = new Map<string, T[]>();
+export interface IdentityRow {
+  memberId: string;
+  channel: IdentityChannel;
+  externalId: string;
+  createdAt: Date;
+}
+
+export interface TagRow {
+  memberId: string;
+  tag: string;
+}
+
+export interface ConsentRow {
+  memberId: string;
+  channel: ConsentChannel;
+  granted: boolean;
+  source: string;
+  changedAt: Date;
+}
+
+export interface MergeRow {
+  survivorId: string;
+  mergedId: string;
+  actor: string;
+  moved: Record<string, number>;
+  createdAt: Date;
+}
+
+/**
+ * Children of many members in one statement, grouped back per member. Plain rows, not entities:
+ * these lists are read-only here and hydrating hundreds of entities per page dominated the cost.
+ */
+function childrenOf<R>(sql: string, owner: (row: R) => string): LoaderFactory<string, R[]> {
+  return (ctx) =>
+    new DataLoader<string, R[]>(async (ids) => {
+      const rows = await tenantRows<R>(ctx, sql, [ids]);
+      const grouped = new Map<string, R[]>();
       for (const row of rows) {
-        const owner = row[key] as string;
-        const list = byMember.get(owner);
+        const key = owner(row);
+        const list = grouped.get(key);
         if (list) list.push(row);
-        else byMember.set(owner, [row]);
+        else grouped.set(key, [row]);
       }
-      return memberIds.map((id) => byMember.get(id) ?? []);
+      return ids.map((id) => grouped.get(id) ?? []);
     });
 }
 
-export const identitiesByMember: LoaderFactory<string, MemberIdentity[]> = childrenOf(MemberIdentity, { createdAt: 'asc', id: 'asc' });
-export const tagsByMember: LoaderFactory<string, MemberTag[]> = childrenOf(MemberTag, { tag: 'asc' });
-export const consentsByMember: LoaderFactory<string, MemberConsent[]> = childrenOf(MemberConsent, { channel: 'asc' });
-export const mergesBySurvivor: LoaderFactory<string, MemberMerge[]> = childrenOf(MemberMerge, { createdAt: 'asc', id: 'asc' }, 'survivorId');
+export const identitiesByMember = childrenOf<IdentityRow>(
+  `select member_id as "memberId", channel, external_id as "externalId", created_at as "createdAt"
+     from member_identity where tenant_id = ? and member_id in (?) order by created_at, id`,
+  (row) => row.memberId,
+);
+export const tagsByMember = childrenOf<TagRow>(
+  `select member_id as "memberId", tag from member_tag where tenant_id = ? and member_id in (?) order by tag`,
+  (row) => row.memberId,
+);
+export const consentsByMember = childrenOf<ConsentRow>(
+  `select member_id as "memberId", channel, granted, source, changed_at as "changedAt"
+     from member_consent where tenant_id = ? and member_id in (?) order by channel`,
+  (row) => row.memberId,
+);
+export const mergesBySurvivor = childrenOf<MergeRow>(
+  `select survivor_id as "survivorId", merged_id as "mergedId", actor, moved, created_at as "createdAt"
+     from member_merge where tenant_id = ? and survivor_id in (?) order by created_at, id`,
+  (row) => row.survivorId,
+);

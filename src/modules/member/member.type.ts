@@ -8,7 +8,9 @@ import { masksPersonalData, type Viewer } from '../../core/auth/viewer.js';
 import { ConsentChannel, Gender, IdentityChannel, MemberStatus } from './member.enums.js';
 import type { Member } from './member.entity.js';
 import type { MemberIdentity } from './member-identity.entity.js';
-import type { MemberConsent, MemberConsentEvent } from './member-consent.entity.js';
+import type { ConsentDecision } from './member-consent.entity.js';
+
+type ConsentFields = Pick<ConsentDecision, 'channel' | 'granted' | 'source'>;
 import type { MemberMerge } from './member-merge.entity.js';
 import { MASKED, maskEmail, maskPhone } from './member.masking.js';
 
@@ -39,7 +41,7 @@ export class MemberIdentityNode {
   @Field({ description: 'When it was bound.' })
   boundAt!: Date;
 
-  static from(identity: MemberIdentity, viewer: Viewer): MemberIdentityNode {
+  static from(identity: Pick<MemberIdentity, 'channel' | 'externalId' | 'createdAt'>, viewer: Viewer): MemberIdentityNode {
     let externalId = identity.externalId;
     if (masksPersonalData(viewer) && PERSONAL_IDENTITIES.has(identity.channel)) {
       externalId = identity.channel === IdentityChannel.PHONE ? maskPhone(externalId) : maskEmail(externalId);
@@ -62,7 +64,7 @@ export class MemberConsentNode {
   @Field({ description: 'When it was given or withdrawn.' })
   changedAt!: Date;
 
-  static from(consent: MemberConsent | MemberConsentEvent): MemberConsentNode {
+  static from(consent: ConsentFields & ({ changedAt: Date } | { occurredAt: Date })): MemberConsentNode {
     const changedAt = 'changedAt' in consent ? consent.changedAt : consent.occurredAt;
     return Object.assign(new MemberConsentNode(), { channel: consent.channel, granted: consent.granted, source: consent.source, changedAt });
   }
@@ -82,7 +84,7 @@ export class MemberMergeNode {
   @Field(() => JSONScalar, { description: 'How many rows of each kind moved, e.g. { "identities": 2, "tags": 1 }.' })
   moved!: Record<string, number>;
 
-  static from(merge: MemberMerge): MemberMergeNode {
+  static from(merge: Pick<MemberMerge, 'mergedId' | 'createdAt' | 'actor' | 'moved'>): MemberMergeNode {
     return Object.assign(new MemberMergeNode(), {
       mergedMemberId: toGlobalId('Member', merge.mergedId),
       mergedAt: merge.createdAt,
