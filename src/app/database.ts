@@ -2,6 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config.js';
 import { startEmbeddedDatabase } from './embedded-db.js';
 import { ormConfig } from '../core/db/mikro-orm.config.js';
+import { registerActivitySteps } from '../modules/order/order.steps.js';
 
 export interface Database {
   orm: MikroORM;
@@ -12,6 +13,7 @@ export interface Database {
 
 /** Connects to DATABASE_URL, or to the embedded PostgreSQL when none is set. */
 export async function openDatabase(config: Config): Promise<Database> {
+  registerActivitySteps();
   const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase(config.dataDir, config.embeddedPgPort);
   const url = config.databaseUrl ?? embedded!.url;
   let orm: MikroORM;

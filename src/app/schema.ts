@@ -11,6 +11,10 @@ import { StoreResolver } from '../modules/store/store.resolver.js';
 import { TenantResolver } from '../modules/tenant/tenant.resolver.js';
 import { NodeResolver } from '../modules/viewer/node.resolver.js';
 import { ViewerResolver } from '../modules/viewer/viewer.resolver.js';
+import { TouchpointResolver } from '../modules/touchpoint/touchpoint.resolver.js';
+import { MemberTouchpointsResolver } from '../modules/touchpoint/touchpoint-member.resolver.js';
+import { OrderResolver } from '../modules/order/order.resolver.js';
+import { MemberOrdersResolver, TouchpointOrderResolver } from '../modules/order/order-member.resolver.js';
 
 export const RESOLVERS = [
   NodeResolver,
@@ -20,6 +24,11 @@ export const RESOLVERS = [
   MemberResolver,
   MemberMutationsResolver,
   ViewerResolver,
+  TouchpointResolver,
+  MemberTouchpointsResolver,
+  OrderResolver,
+  MemberOrdersResolver,
+  TouchpointOrderResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

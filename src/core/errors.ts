@@ -13,6 +13,14 @@ export enum UserErrorCode {
   MEMBER_MERGED = 'MEMBER_MERGED',
   MEMBER_ERASED = 'MEMBER_ERASED',
   ALREADY_REVOKED = 'ALREADY_REVOKED',
+  TOO_MANY = 'TOO_MANY',
+  UNKNOWN_IDENTITY = 'UNKNOWN_IDENTITY',
+  CURRENCY_MISMATCH = 'CURRENCY_MISMATCH',
+  MEMBER_MISMATCH = 'MEMBER_MISMATCH',
+  INVALID_TRANSITION = 'INVALID_TRANSITION',
+  REFUND_TOO_LARGE = 'REFUND_TOO_LARGE',
+  NOT_REFUNDABLE = 'NOT_REFUNDABLE',
+  IDEMPOTENCY_CONFLICT = 'IDEMPOTENCY_CONFLICT',
 }
 registerEnumType(UserErrorCode, { name: 'UserErrorCode', description: 'Why a mutation could not do what was asked.' });
 
@@ -59,4 +67,24 @@ export function forbidden(message = 'Your access key is not allowed to do this.'
 
 export function badInput(message: string, field?: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}) } });
+}
+
+/** Thrown inside a transaction to roll it back and answer with userErrors. */
+export class RollbackWith extends Error {
+  readonly errors: UserError[];
+
+  constructor(...errors: UserError[]) {
+    super(errors.map((error) => error.message).join('; '));
+    this.errors = errors;
+  }
+}
+
+/** Runs a transactional use case; a RollbackWith becomes a failed outcome. */
+export async function rollbackAsFailure<T>(work: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return ok(await work());
+  } catch (error) {
+    if (error instanceof RollbackWith) return fail(...error.errors);
+    throw error;
+  }
 }

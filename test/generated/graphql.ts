@@ -234,15 +234,23 @@ export type StoreUpdateInput = {
 /** Why a mutation could not do what was asked. */
 export type UserErrorCode =
   | 'ALREADY_REVOKED'
+  | 'CURRENCY_MISMATCH'
+  | 'IDEMPOTENCY_CONFLICT'
   | 'INVALID'
   | 'INVALID_EMAIL'
   | 'INVALID_PHONE'
+  | 'INVALID_TRANSITION'
   | 'MEMBER_ERASED'
   | 'MEMBER_MERGED'
+  | 'MEMBER_MISMATCH'
   | 'NOT_FOUND'
+  | 'NOT_REFUNDABLE'
+  | 'REFUND_TOO_LARGE'
   | 'SAME_MEMBER'
   | 'TAKEN'
-  | 'TOO_LONG';
+  | 'TOO_LONG'
+  | 'TOO_MANY'
+  | 'UNKNOWN_IDENTITY';
 
 export type AccessMemberFullFragment = { id: string, displayName: string | null, gender: Gender, birthday: string | null, phone: string | null, email: string | null, province: string | null, city: string | null, address: string | null, registeredChannel: Channel | null, status: MemberStatus, tags: Array<string>, createdAt: string, updatedAt: string, erasedAt: string | null, registeredStore: { id: string } | null, identities: Array<{ channel: IdentityChannel, externalId: string, boundAt: string }>, consents: Array<{ channel: ConsentChannel, granted: boolean, source: string, changedAt: string }>, consentHistory: { totalCount: number, nodes: Array<{ channel: ConsentChannel, granted: boolean, source: string, changedAt: string }> }, merges: Array<{ mergedMemberId: string, actor: string, moved: unknown }> };
 
@@ -479,8 +487,10 @@ export type NodeQueryVariables = Exact<{
 export type NodeQuery = { node:
     | { __typename: 'AccessKey', id: string }
     | { __typename: 'Member', displayName: string | null, id: string }
+    | { __typename: 'Order', id: string }
     | { __typename: 'Store', code: string, id: string }
     | { __typename: 'Tenant', id: string }
+    | { __typename: 'Touchpoint', id: string }
    | null };
 
 export type StoreCreateMutationVariables = Exact<{

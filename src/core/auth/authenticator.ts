@@ -49,6 +49,13 @@ export class Authenticator {
     }
   }
 
+  /** Drops cached credentials of a tenant, after its settings changed (the country travels in the viewer). */
+  forgetTenant(tenantId: string): void {
+    for (const [token, entry] of this.cache) {
+      if (entry.viewer.kind !== 'anonymous' && entry.viewer.tenantId === tenantId) this.cache.delete(token);
+    }
+  }
+
   async tenantSecret(tenantId: string): Promise<string | undefined> {
     const cached = this.secrets.get(tenantId);
     if (cached && cached.expires > Date.now()) return cached.secret;

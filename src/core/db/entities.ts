@@ -7,6 +7,9 @@ import { MemberIdentity } from '../../modules/member/member-identity.entity.js';
 import { MemberTag } from '../../modules/member/member-tag.entity.js';
 import { ConsentDecision, MemberConsent, MemberConsentEvent } from '../../modules/member/member-consent.entity.js';
 import { MemberMerge } from '../../modules/member/member-merge.entity.js';
+import { Touchpoint, TouchpointCustomType } from '../../modules/touchpoint/touchpoint.entity.js';
+import { Order, OrderItem, OrderRefund } from '../../modules/order/order.entity.js';
+import { MemberStats } from '../../modules/order/member-stats.entity.js';
 
 /** Entities whose rows belong to one tenant: the `tenant` filter applies to each. */
 export const TENANT_SCOPED_ENTITIES = [
@@ -18,6 +21,12 @@ export const TENANT_SCOPED_ENTITIES = [
   MemberConsent,
   MemberConsentEvent,
   MemberMerge,
+  Touchpoint,
+  TouchpointCustomType,
+  Order,
+  OrderItem,
+  OrderRefund,
+  MemberStats,
 ];
 
 export const ENTITIES = [TenantScopedEntity, ConsentDecision, Tenant, ...TENANT_SCOPED_ENTITIES];

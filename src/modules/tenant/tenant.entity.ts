@@ -1,6 +1,14 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomBytes } from 'node:crypto';
 import { uuidv7 } from '../../core/ids.js';
+
+/** What ingestion does with an identity no member has yet. */
+export enum UnknownIdentityPolicy {
+  /** Create a member with that identity. */
+  CREATE_MEMBER = 'CREATE_MEMBER',
+  /** Reject the event or order. */
+  REJECT = 'REJECT',
+}
 
 /** A merchant or brand. The root of tenancy: not itself tenant-scoped. */
 @Entity()
@@ -14,6 +22,13 @@ export class Tenant {
   /** ISO 3166 country used to read phone numbers written without a country code. */
   @Property({ type: 'text' })
   countryCode: string = 'CN';
+
+  /** ISO 4217 currency the tenant reports in; orders must be in it. */
+  @Property({ type: 'text', default: 'CNY' })
+  currency: string = 'CNY';
+
+  @Enum({ items: () => UnknownIdentityPolicy, default: UnknownIdentityPolicy.CREATE_MEMBER })
+  unknownIdentityPolicy: UnknownIdentityPolicy = UnknownIdentityPolicy.CREATE_MEMBER;
 
   /** HMAC key for member tokens; per tenant so one can be rotated without touching the others. */
   @Property({ type: 'text', hidden: true, lazy: true })

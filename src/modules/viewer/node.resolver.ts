@@ -11,6 +11,10 @@ import { StoreNode } from '../store/store.type.js';
 import { StoreService } from '../store/store.service.js';
 import { AccessKeyNode } from '../access-key/access-key.type.js';
 import { AccessKeyService } from '../access-key/access-key.service.js';
+import { OrderNode } from '../order/order.type.js';
+import { OrderQueryService } from '../order/order-query.service.js';
+import { TouchpointNode } from '../touchpoint/touchpoint.type.js';
+import { TouchpointService } from '../touchpoint/touchpoint.service.js';
 
 type NodeFetcher = (ctx: GraphQLContext, id: string) => Promise<Node | null>;
 
@@ -23,6 +27,14 @@ const FETCHERS: Record<string, NodeFetcher> = {
   Store: async (ctx, id) => {
     const store = await new StoreService(ctx).findByGlobalId(id);
     return store && StoreNode.from(store);
+  },
+  Order: async (ctx, id) => {
+    const order = await new OrderQueryService(ctx).findByGlobalId(id);
+    return order && OrderNode.from(order);
+  },
+  Touchpoint: async (ctx, id) => {
+    const touchpoint = await new TouchpointService(ctx).findByGlobalId(id);
+    return touchpoint && TouchpointNode.from(touchpoint);
   },
   AccessKey: async (ctx, id) => {
     if (ctx.viewer.kind !== 'key' || ctx.viewer.role !== Role.OWNER) return null;
