@@ -274,8 +274,10 @@ export type AccessNodesQueryVariables = Exact<{
 export type AccessNodesQuery = { nodes: Array<
     | { __typename: 'AccessKey', name: string, id: string }
     | { __typename: 'Member', displayName: string | null, phone: string | null, email: string | null, address: string | null, birthday: string | null, id: string, identities: Array<{ channel: IdentityChannel, externalId: string }> }
+    | { __typename: 'Order', id: string }
     | { __typename: 'Store', code: string, id: string }
     | { __typename: 'Tenant', id: string }
+    | { __typename: 'Touchpoint', id: string }
    | null> };
 
 export type AccessMemberSearchQueryVariables = Exact<{
@@ -372,8 +374,10 @@ export type NodeMemberQueryVariables = Exact<{
 export type NodeMemberQuery = { node:
     | { __typename: 'AccessKey', id: string }
     | { __typename: 'Member', displayName: string | null, status: MemberStatus, id: string }
+    | { __typename: 'Order', id: string }
     | { __typename: 'Store', id: string }
     | { __typename: 'Tenant', id: string }
+    | { __typename: 'Touchpoint', id: string }
    | null };
 
 export type MemberFieldsFragment = { id: string, displayName: string | null, gender: Gender, birthday: string | null, phone: string | null, email: string | null, province: string | null, city: string | null, address: string | null, registeredChannel: Channel | null, status: MemberStatus, tags: Array<string>, createdAt: string, updatedAt: string, erasedAt: string | null, registeredStore: { id: string, code: string } | null, identities: Array<{ channel: IdentityChannel, externalId: string }>, consents: Array<{ channel: ConsentChannel, granted: boolean, source: string, changedAt: string }> };

@@ -46,11 +46,16 @@ export async function firstPagesPerParent<T extends object>(
   for (const parentId of parentIds) {
     const all = grouped.get(parentId) ?? [];
     const nodes = all.slice(0, first);
-    const cursors = nodes.map((node) => Cursor.for(meta, node as never, orderBy as never));
+    const cursorAt = (index: number) => Cursor.for(meta, nodes[index] as never, orderBy as never);
     pages.set(parentId, {
       nodes,
-      cursors,
-      pageInfo: { hasNextPage: all.length > first, hasPreviousPage: false, startCursor: cursors[0] ?? null, endCursor: cursors[cursors.length - 1] ?? null },
+      cursorAt,
+      pageInfo: {
+        hasNextPage: all.length > first,
+        hasPreviousPage: false,
+        startCursor: nodes.length ? cursorAt(0) : null,
+        endCursor: nodes.length ? cursorAt(nodes.length - 1) : null,
+      },
       count: () => count(parentId),
     });
   }

@@ -44,12 +44,14 @@ export interface MergeRow {
  * Children of many members in one statement, grouped back per member. Plain rows, not entities:
  * these lists are read-only here and hydrating hundreds of entities per page dominated the cost.
  */
-function childrenOf<R>(sql: string, owner: (row: R) => string): LoaderFactory<string, R[]> {
+function childrenOf<R>(sql: string, owner: (row: R) => string, dates: (keyof R)[] = []): LoaderFactory<string, R[]> {
   return (ctx) =>
     new DataLoader<string, R[]>(async (ids) => {
       const rows = await tenantRows<R>(ctx, sql, [ids]);
       const grouped = new Map<string, R[]>();
       for (const row of rows) {
+        // The ORM's driver hands timestamps over as text; the DateTime scalar wants Dates.
+        for (const field of dates) (row as Record<keyof R, unknown>)[field] = new Date(row[field] as string);
         const key = owner(row);
         const list = grouped.get(key);
         if (list) list.push(row);
@@ -63,6 +65,7 @@ export const identitiesByMember = childrenOf<IdentityRow>(
   `select member_id as "memberId", channel, external_id as "externalId", created_at as "createdAt"
      from member_identity where tenant_id = ? and member_id in (?) order by created_at, id`,
   (row) => row.memberId,
+  ['createdAt'],
 );
 export const tagsByMember = childrenOf<TagRow>(
   `select member_id as "memberId", tag from member_tag where tenant_id = ? and member_id in (?) order by tag`,
@@ -72,9 +75,11 @@ export const consentsByMember = childrenOf<ConsentRow>(
   `select member_id as "memberId", channel, granted, source, changed_at as "changedAt"
      from member_consent where tenant_id = ? and member_id in (?) order by channel`,
   (row) => row.memberId,
+  ['changedAt'],
 );
 export const mergesBySurvivor = childrenOf<MergeRow>(
   `select survivor_id as "survivorId", merged_id as "mergedId", actor, moved, created_at as "createdAt"
      from member_merge where tenant_id = ? and survivor_id in (?) order by created_at, id`,
   (row) => row.survivorId,
+  ['createdAt'],
 );
