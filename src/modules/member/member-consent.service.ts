@@ -1,11 +1,11 @@
 import { tenantIdOf, type GraphQLContext } from '../../core/context.js';
-import { fail, userError, UserErrorCode, type Outcome } from '../../core/errors.js';
+import { fail, rollbackAsFailure, userError, UserErrorCode, type Outcome } from '../../core/errors.js';
 import type { Page, PageRequest } from '../../core/relay/connection.js';
 import { paginate } from '../../core/relay/paginate.js';
 import type { Member } from './member.entity.js';
 import { MemberConsentEvent } from './member-consent.entity.js';
 import type { MemberConsentSetInput } from './member.inputs.js';
-import { activeMember } from './member-lookup.js';
+import { activeMember, holdActive } from './member-lookup.js';
 
 export class MemberConsentService {
   constructor(private readonly ctx: GraphQLContext) {}
@@ -28,7 +28,8 @@ export class MemberConsentService {
     if (!found.ok) return found;
     const member = found.value;
     const tenantId = tenantIdOf(this.ctx);
-    await this.ctx.em.transactional(async (em) => {
+    return rollbackAsFailure(() => this.ctx.em.transactional(async (em) => {
+      await holdActive(em, member, ['input', 'memberId']);
       em.persist(new MemberConsentEvent(tenantId, member.id, input.channel, input.granted, source, at));
       // One atomic upsert: a late-arriving older change never overwrites a newer state.
       await em.execute(
@@ -41,7 +42,7 @@ export class MemberConsentService {
         'run',
       );
       member.updatedAt = new Date();
-    });
-    return found;
+      return member;
+    }));
   }
 }

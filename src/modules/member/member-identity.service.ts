@@ -1,12 +1,12 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { countryOf, tenantIdOf, type GraphQLContext } from '../../core/context.js';
-import { fail, ok, userError, UserErrorCode, type Outcome, type UserError } from '../../core/errors.js';
+import { fail, ok, rollbackAsFailure, userError, UserErrorCode, type Outcome, type UserError } from '../../core/errors.js';
 import { IdentityChannel } from './member.enums.js';
 import type { Member } from './member.entity.js';
 import { MemberIdentity } from './member-identity.entity.js';
 import type { MemberIdentityBindInput, MemberIdentityInput } from './member.inputs.js';
-import { activeMember, findMember } from './member-lookup.js';
+import { activeMember, findMember, holdActive } from './member-lookup.js';
 import { normalizeEmail, normalizePhone } from './member.profile.js';
 
 export interface IdentityKey {
@@ -67,17 +67,20 @@ export class MemberIdentityService {
     const existing = await this.ctx.em.findOne(MemberIdentity, { memberId: member.id, ...key });
     if (existing) return ok(member); // binding what is already bound is a no-op
     try {
-      await this.ctx.em.transactional(async (em) => {
-        em.persist(new MemberIdentity(tenantIdOf(this.ctx), member.id, key.channel, key.externalId));
-        member.updatedAt = new Date();
-      });
+      return await rollbackAsFailure(() =>
+        this.ctx.em.transactional(async (em) => {
+          await holdActive(em, member, ['input', 'memberId']);
+          em.persist(new MemberIdentity(tenantIdOf(this.ctx), member.id, key.channel, key.externalId));
+          member.updatedAt = new Date();
+          return member;
+        }),
+      );
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) {
         return fail(userError(['input', 'externalId'], `${key.channel} ${key.externalId} is already bound to another member`, UserErrorCode.TAKEN));
       }
       throw error;
     }
-    return ok(member);
   }
 
   async unbind(input: MemberIdentityBindInput): Promise<Outcome<Member>> {
@@ -86,10 +89,13 @@ export class MemberIdentityService {
     const externalId = canonicalExternalId(input.channel, input.externalId, countryOf(this.ctx));
     const identity = externalId && (await this.ctx.em.findOne(MemberIdentity, { memberId: found.value.id, channel: input.channel, externalId }));
     if (!identity) return fail(userError(['input', 'externalId'], 'this identity is not bound to this member', UserErrorCode.NOT_FOUND));
-    await this.ctx.em.transactional(async (em) => {
-      em.remove(identity);
-      found.value.updatedAt = new Date();
-    });
-    return found;
+    return rollbackAsFailure(() =>
+      this.ctx.em.transactional(async (em) => {
+        await holdActive(em, found.value, ['input', 'memberId']);
+        em.remove(identity);
+        found.value.updatedAt = new Date();
+        return found.value;
+      }),
+    );
   }
 }

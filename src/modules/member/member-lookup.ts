@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { fail, ok, userError, UserErrorCode, type Outcome } from '../../core/errors.js';
+import { fail, ok, RollbackWith, userError, UserErrorCode, type Outcome } from '../../core/errors.js';
 import { idOf } from '../../core/relay/global-id.js';
 import { Member } from './member.entity.js';
 import { MemberStatus } from './member.enums.js';
@@ -23,4 +23,16 @@ export async function activeMember(em: EntityManager, globalId: string, field: s
   if (!member) return fail(userError(field, 'no member has this id', UserErrorCode.NOT_FOUND));
   if (member.status === MemberStatus.ERASED) return fail(userError(field, 'this member was erased', UserErrorCode.MEMBER_ERASED));
   return ok(member);
+}
+
+/**
+ * Inside a write transaction: locks the member row, and rolls back with a userError when a
+ * concurrent merge or erasure got there first, so nothing is attached to a record that is gone.
+ */
+export async function holdActive(em: EntityManager, member: Member, field: string[]): Promise<void> {
+  const [row] = await em.execute<{ status: MemberStatus }[]>('select status from member where tenant_id = ? and id = ? for update', [member.tenantId, member.id]);
+  if (row?.status === MemberStatus.MERGED) {
+    throw new RollbackWith(userError(field, 'this member was merged into another member meanwhile; send it again', UserErrorCode.MEMBER_MERGED));
+  }
+  if (row?.status !== MemberStatus.ACTIVE) throw new RollbackWith(userError(field, 'this member was erased', UserErrorCode.MEMBER_ERASED));
 }

@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { countryOf, tenantIdOf, type GraphQLContext } from '../../core/context.js';
-import { fail, ok, userError, UserErrorCode, type Outcome, type UserError } from '../../core/errors.js';
+import { fail, ok, rollbackAsFailure, userError, UserErrorCode, type Outcome, type UserError } from '../../core/errors.js';
 import type { Page, PageRequest } from '../../core/relay/connection.js';
 import { idOf } from '../../core/relay/global-id.js';
 import { paginate } from '../../core/relay/paginate.js';
@@ -10,7 +10,7 @@ import { Member } from './member.entity.js';
 import { MemberIdentity } from './member-identity.entity.js';
 import { Gender, MemberStatus } from './member.enums.js';
 import { MemberSortKey, type MemberCreateInput, type MemberProfileInput, type MemberUpdateInput, type MembersArgs } from './member.inputs.js';
-import { activeMember } from './member-lookup.js';
+import { activeMember, holdActive } from './member-lookup.js';
 import { readProfile, readTags, type Profile } from './member.profile.js';
 import { memberSearchFilter } from './member-search.js';
 import { readIdentity, takenIdentities } from './member-identity.service.js';
@@ -97,9 +97,13 @@ export class MemberService {
     const profile = readProfile(input, countryOf(this.ctx), errors);
     const storeId = await this.storeId(input, errors);
     if (errors.length) return fail(...errors);
-    this.ctx.em.assign(found.value, profileChanges(profile, storeId));
-    await this.ctx.em.flush();
-    return found;
+    return rollbackAsFailure(() =>
+      this.ctx.em.transactional(async (em) => {
+        await holdActive(em, found.value, ['input', 'id']);
+        em.assign(found.value, profileChanges(profile, storeId));
+        return found.value;
+      }),
+    );
   }
 
   async tagsAdd(id: string, rawTags: string[]): Promise<Outcome<Member>> {
@@ -125,11 +129,14 @@ export class MemberService {
     if (errors.length) return fail(...errors);
     const found = await activeMember(this.ctx.em, id, ['input', 'id']);
     if (!found.ok) return found;
-    await this.ctx.em.transactional(async (em) => {
-      await change(em, found.value, tags);
-      found.value.updatedAt = new Date();
-    });
-    return found;
+    return rollbackAsFailure(() =>
+      this.ctx.em.transactional(async (em) => {
+        await holdActive(em, found.value, ['input', 'id']);
+        await change(em, found.value, tags);
+        found.value.updatedAt = new Date();
+        return found.value;
+      }),
+    );
   }
 
   /** The registered store's database id: undefined leaves it, null clears it. */
