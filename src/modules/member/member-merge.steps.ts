@@ -33,7 +33,8 @@ export const runMergeSteps = (em: EntityManager, tenantId: string, mergedId: str
 
 export const runEraseSteps = (em: EntityManager, tenantId: string, memberId: string) => runAll(eraseSteps, em, tenantId, memberId, memberId);
 
-async function affected(em: EntityManager, sql: string, params: unknown[]): Promise<number> {
+/** Runs a write statement and returns how many rows it touched. */
+export async function affected(em: EntityManager, sql: string, params: unknown[]): Promise<number> {
   const result = await em.execute<{ affectedRows: number }>(sql, params, 'run');
   return result.affectedRows;
 }

@@ -1,10 +1,5 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { registerEraseStep, registerMergeStep } from '../member/member-merge.steps.js';
+import { affected, registerEraseStep, registerMergeStep } from '../member/member-merge.steps.js';
 import { refreshMemberStats } from './member-stats.js';
-
-async function affected(em: EntityManager, sql: string, params: unknown[]): Promise<number> {
-  return (await em.execute<{ affectedRows: number }>(sql, params, 'run')).affectedRows;
-}
 
 /** Touchpoints and orders follow a merged member to its survivor; stats are recomputed for both. */
 export function registerActivitySteps(): void {
