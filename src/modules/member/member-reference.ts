@@ -27,7 +27,11 @@ export interface RefContext {
   tenantId: string;
   countryCode: string;
   policy: UnknownIdentityPolicy;
-  /** Registration channel of members created from unknown identities. */
+}
+
+/** A reference, with the channel a member created from it registered through. */
+export interface SourcedRef {
+  ref: MemberRefInput | null | undefined;
   channel?: Channel;
 }
 
@@ -57,7 +61,7 @@ async function membersById(em: EntityManager, tenantId: string, ids: string[]): 
  * Identities to member ids; unknown ones become new members when the policy says so. Safe under
  * concurrency: identity inserts race on the unique key and losers adopt the winner's member.
  */
-async function membersByIdentity(em: EntityManager, ctx: RefContext, keys: { channel: IdentityChannel; externalId: string }[]) {
+async function membersByIdentity(em: EntityManager, ctx: RefContext, keys: { channel: IdentityChannel; externalId: string; via?: Channel }[]) {
   const result = new Map<string, { memberId: string; created: boolean }>();
   if (!keys.length) return result;
   const lookup = async (wanted: typeof keys) => {
@@ -72,11 +76,14 @@ async function membersByIdentity(em: EntityManager, ctx: RefContext, keys: { cha
   await lookup(keys);
   const unknown = keys.filter((k) => !result.has(identityKey(k.channel, k.externalId)));
   if (!unknown.length || ctx.policy === UnknownIdentityPolicy.REJECT) return result;
-  const fresh = unknown.map((k) => ({ member_id: uuidv7(), channel: k.channel, external_id: k.externalId }));
+  const fresh = unknown.map((k) => ({ member_id: uuidv7(), channel: k.channel, external_id: k.externalId, via: k.via ?? null }));
+  // A phone or e-mail identity is also the new member's phone or e-mail (both already canonical).
   await em.execute(
-    `insert into member (id, tenant_id, created_at, updated_at, gender, status, registered_channel)
-     select member_id, ?, now(), now(), 'UNKNOWN', 'ACTIVE', ? from jsonb_to_recordset(?::jsonb) as f(member_id uuid)`,
-    [ctx.tenantId, ctx.channel ?? null, JSON.stringify(fresh)],
+    `insert into member (id, tenant_id, created_at, updated_at, gender, status, registered_channel, phone, email)
+     select member_id, ?, now(), now(), 'UNKNOWN', 'ACTIVE', via,
+            case when channel = 'PHONE' then external_id end, case when channel = 'EMAIL' then external_id end
+       from jsonb_to_recordset(?::jsonb) as f(member_id uuid, channel text, external_id text, via text)`,
+    [ctx.tenantId, JSON.stringify(fresh)],
   );
   const won = await em.execute<{ member_id: string }[]>(
     `insert into member_identity (id, tenant_id, created_at, member_id, channel, external_id)
@@ -97,12 +104,13 @@ async function membersByIdentity(em: EntityManager, ctx: RefContext, keys: { cha
 }
 
 /** Resolves many member references at once (a few statements, whatever their number). */
-export async function resolveMemberRefs(em: EntityManager, ctx: RefContext, refs: (MemberRefInput | null | undefined)[]): Promise<RefResolution[]> {
+export async function resolveMemberRefs(em: EntityManager, ctx: RefContext, sourced: SourcedRef[]): Promise<RefResolution[]> {
+  const refs = sourced.map((s) => s.ref);
   const dbIds = refs.map((ref) => (ref?.id ? idOf(ref.id, 'Member') : undefined));
-  const keys = refs.map((ref) => {
+  const keys = refs.map((ref, index) => {
     if (!ref?.identity || ref.id) return undefined;
     const externalId = canonicalExternalId(ref.identity.channel, ref.identity.externalId, ctx.countryCode);
-    return externalId ? { channel: ref.identity.channel, externalId } : undefined;
+    return externalId ? { channel: ref.identity.channel, externalId, via: sourced[index]!.channel } : undefined;
   });
   const byId = await membersById(em, ctx.tenantId, [...new Set(dbIds.filter((id): id is string => !!id))]);
   const uniqueKeys = [...new Map(keys.filter((k) => !!k).map((k) => [identityKey(k!.channel, k!.externalId), k!])).values()];

@@ -48,7 +48,7 @@ export class OrderService {
 
   private async upsert(em: EntityManager, input: OrderRecordInput, clean: CleanOrder, storeId: string | null, settings: Awaited<ReturnType<typeof tenantSettings>>) {
     const tenantId = tenantIdOf(this.ctx);
-    const [ref] = await resolveMemberRefs(em, { ...settings, tenantId, channel: input.channel }, [input.member]);
+    const [ref] = await resolveMemberRefs(em, { ...settings, tenantId }, [{ ref: input.member, channel: input.channel }]);
     if (!ref || 'failure' in ref) {
       const code = ref?.failure === 'UNKNOWN_IDENTITY' ? UserErrorCode.UNKNOWN_IDENTITY : ref?.failure === 'MEMBER_ERASED' ? UserErrorCode.MEMBER_ERASED : ref?.failure === 'INVALID' ? UserErrorCode.INVALID : UserErrorCode.NOT_FOUND;
       throw new RollbackWith(userError(['input', 'member'], ref?.reason ?? 'no member', code));
@@ -67,11 +67,9 @@ export class OrderService {
         throw new RollbackWith(userError(['input', 'member'], 'this order belongs to another member; the buyer cannot change', UserErrorCode.MEMBER_MISMATCH));
       }
       const items = await em.find(OrderItem, { orderId: order.id }, { orderBy: { lineNo: 'asc' } });
-      if (order.refundedAmount > 0 && !sameItems(items, clean.items)) {
-        throw new RollbackWith(userError(['input', 'items'], 'lines cannot change after a refund', UserErrorCode.INVALID_TRANSITION));
-      }
-      if (clean.total < order.refundedAmount) {
-        throw new RollbackWith(userError(['input', 'items'], 'the new total is below what was already refunded', UserErrorCode.REFUND_TOO_LARGE));
+      // Refunds were measured against these lines and amounts (and the status against the total).
+      if (order.refundedAmount > 0 && (!sameItems(items, clean.items) || clean.total !== order.total)) {
+        throw new RollbackWith(userError(['input', 'items'], 'lines and amounts cannot change after a refund', UserErrorCode.INVALID_TRANSITION));
       }
       this.assign(em, order, input, clean, storeId, items);
     }

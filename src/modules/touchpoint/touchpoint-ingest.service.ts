@@ -10,7 +10,7 @@ import { MAX_EVENTS_PER_CALL, MAX_PROPERTIES_BYTES, type TouchpointEventInput } 
 import { TouchpointNode, type TouchpointRecordResult } from './touchpoint.type.js';
 import { insertTouchpoints, storedTouchpoints, type TouchpointRow } from './touchpoint-writer.js';
 
-const EARLIEST = Date.parse('2000-01-01T00:00:00Z');
+const EARLIEST = Date.parse('1990-01-01T00:00:00Z'); // old enough for real back-filled history (e.g. CDNOW, 1997)
 const REF_CODES: Record<RefFailure, IngestRejectCode> = {
   INVALID: IngestRejectCode.INVALID,
   UNKNOWN_MEMBER: IngestRejectCode.UNKNOWN_MEMBER,
@@ -25,7 +25,7 @@ function checkEvent(event: TouchpointEventInput): Rejection | undefined {
   if (!eventId || eventId.length > 200) return { code: IngestRejectCode.INVALID, reason: 'eventId must be 1 to 200 characters' };
   const at = event.occurredAt.getTime();
   if (Number.isNaN(at) || at < EARLIEST || at > Date.now() + 5 * 60_000) {
-    return { code: IngestRejectCode.INVALID, reason: 'occurredAt must be between 2000-01-01 and now' };
+    return { code: IngestRejectCode.INVALID, reason: 'occurredAt must be between 1990-01-01 and now' };
   }
   if (event.type === TouchpointType.CUSTOM && !event.customType) {
     return { code: IngestRejectCode.UNKNOWN_TYPE, reason: 'type CUSTOM needs customType' };
@@ -71,7 +71,7 @@ export class TouchpointIngestService {
     return ok(
       await this.ctx.em.transactional(async (em) => {
         const pending = events.map((event, i) => (rejections[i] ? undefined : event));
-        const refs = await resolveMemberRefs(em, { ...settings, tenantId }, pending.map((event) => event?.member));
+        const refs = await resolveMemberRefs(em, { ...settings, tenantId }, pending.map((event) => ({ ref: event?.member, channel: event?.channel })));
         const rows: TouchpointRow[] = [];
         const rowIndex = new Map<string, number>();
         pending.forEach((event, i) => {
