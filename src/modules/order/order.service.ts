@@ -55,6 +55,9 @@ export class OrderService {
     }
     await lockMembersForOrders(em, tenantId, [ref.memberId]);
     let order = await em.findOne(Order, { externalId: clean.externalId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    // An order first seen already paid, cancelled or refunded is history being back-filled: its changes
+    // happened around when it was placed, not now. Later changes happen when they are recorded.
+    const changedAt = order ? new Date() : (input.paidAt ?? input.placedAt);
     const events: TouchpointRow[] = [];
     if (!order) {
       order = Object.assign(new Order(), { tenantId, externalId: clean.externalId, memberId: ref.memberId, currency: input.currency, status: OrderStatus.PLACED });
@@ -75,7 +78,7 @@ export class OrderService {
     }
     const before = order.status;
     try {
-      order.applyStatus(input.status, input.paidAt ?? new Date());
+      order.applyStatus(input.status, input.paidAt ?? changedAt);
     } catch (error) {
       ruleError(error, ['input', 'status']);
     }
@@ -83,7 +86,7 @@ export class OrderService {
     if (order.status !== before && order.status === OrderStatus.PAID) events.push(paidEvent(order));
     if (order.status !== before && order.status === OrderStatus.CANCELLED) events.push(cancelledEvent(order));
     if (input.refundedAmount != null && input.refundedAmount !== order.refundedAmount) {
-      events.push(this.syncRefunds(em, order, input.refundedAmount));
+      events.push(this.syncRefunds(em, order, input.refundedAmount, changedAt));
     }
     await em.flush();
     await writeOrderEvents(em, order, events);
@@ -108,7 +111,7 @@ export class OrderService {
   }
 
   /** A running refunded amount from the selling system becomes a refund record of the difference. */
-  private syncRefunds(em: EntityManager, order: Order, refundedAmount: number): TouchpointRow {
+  private syncRefunds(em: EntityManager, order: Order, refundedAmount: number, at: Date): TouchpointRow {
     if (refundedAmount < order.refundedAmount) {
       throw new RollbackWith(userError(['input', 'refundedAmount'], `refunds only grow: ${order.refundedAmount} is already refunded`, UserErrorCode.INVALID));
     }
@@ -119,7 +122,6 @@ export class OrderService {
       ruleError(error, ['input', 'refundedAmount']);
     }
     const refundId = `sync-${refundedAmount}`;
-    const at = new Date();
     em.persist(Object.assign(new OrderRefund(), { tenantId: order.tenantId, orderId: order.id, refundId, amount: delta, refundedAt: at, request: { refundedAmount } }));
     return refundEvent(order, refundId, delta, at);
   }
