@@ -11,4 +11,5 @@ module.exports = {
   globalTeardown: '<rootDir>/dist/test/support/global-teardown.js',
   testTimeout: 60_000,
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
