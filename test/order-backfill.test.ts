@@ -47,3 +47,23 @@ test('a payment recorded later happens when it is recorded, unless paidAt says w
   const stated = dataOf(await t.gql(RECORD, { i: order('new-2', 'PAID', { paidAt: '2025-03-05T00:00:00.000Z' }) }, { key }));
   expect(stated.orderRecord.order.paidAt).toBe('2025-03-05T00:00:00.000Z');
 });
+
+test('a refund dated before its order was placed, or in the future, is refused and nothing is refunded', async () => {
+  const key = tenant.keys.INGEST;
+  const recorded = dataOf(
+    await t.gql(`mutation($i: OrderRecordInput!) { orderRecord(input: $i) { order { id } } }`, { i: order('dated-1', 'PAID') }, { key }),
+  );
+  const orderId = recorded.orderRecord.order.id;
+  const refund = (refundedAt: string) =>
+    t.gql(
+      `mutation($i: OrderRefundInput!) { orderRefund(input: $i) { order { refundedAmount } userErrors { field code } } }`,
+      { i: { orderId, refundId: `r-${refundedAt}`, amount: 100, refundedAt } },
+      { key },
+    );
+  for (const when of ['2025-03-01T00:00:00.000Z', new Date(Date.now() + 3_600_000).toISOString()]) {
+    const answer = dataOf(await refund(when));
+    expect(answer.orderRefund.userErrors).toEqual([{ field: ['input', 'refundedAt'], code: 'INVALID' }]);
+  }
+  const ok = dataOf(await refund('2025-03-10T00:00:00.000Z'));
+  expect(ok.orderRefund.order.refundedAmount.amount).toBe(100);
+});

@@ -29,6 +29,9 @@ export class OrderRefundService {
     const id = idOf(input.orderId, 'Order');
     const found = id ? await this.ctx.em.findOne(Order, { id }) : null;
     if (!found) return fail(userError(['input', 'orderId'], 'no order has this id', UserErrorCode.NOT_FOUND));
+    if (input.refundedAt && (input.refundedAt < found.placedAt || input.refundedAt.getTime() > Date.now() + 5 * 60_000)) {
+      return fail(userError(['input', 'refundedAt'], 'refundedAt must be between when the order was placed and now', UserErrorCode.INVALID));
+    }
     const tenantId = tenantIdOf(this.ctx);
     const request = requestOf(input);
 
@@ -36,6 +39,8 @@ export class OrderRefundService {
       this.ctx.em.transactional(async (em) => {
         await lockMembersForOrders(em, tenantId, [found.memberId]);
         const order = await em.findOneOrFail(Order, { id: found.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+        // A merge moved the order meanwhile: its survivor's stats are the ones to serialise.
+        if (order.memberId !== found.memberId) await lockMembersForOrders(em, tenantId, [order.memberId]);
         const earlier = await em.findOne(OrderRefund, { orderId: order.id, refundId });
         if (earlier) {
           if (JSON.stringify(earlier.request) === JSON.stringify(request)) return order;
@@ -84,6 +89,8 @@ export class OrderRefundService {
       item.refundedQuantity += line.quantity;
       amount += order.itemsTotal ? Math.floor((line.quantity * item.unitPrice * order.total) / order.itemsTotal) : 0;
     });
+    // Shares round down: the refund that brings every unit back returns the rest of what was paid.
+    if ([...items.values()].every((item) => item.refundedQuantity === item.quantity)) return order.refundable;
     return Math.min(amount, order.refundable);
   }
 }
