@@ -1,6 +1,7 @@
-import { AccessKeyCreateDocument, MemberTokenCreateDocument } from './generated/graphql';
+import { AccessKeyCreateDocument, ActivitySnapshotDocument, MemberTokenCreateDocument } from './generated/graphql';
 import { dataOf, errorCodes, startTestApp, type GqlResponse, type TestApp, type TestTenant } from './support/harness';
 import { createMember, createStore, snapshot } from './support/access-fixtures';
+import { orderInput, recordOrder } from './support/activity-fixtures';
 
 /**
  * Who may call each root field. Every root field of the schema must have a row here (a test below
@@ -10,6 +11,7 @@ type Caller = 'OWNER' | 'ADMIN' | 'ANALYST' | 'INGEST' | 'MEMBER' | 'ANONYMOUS';
 const CALLERS: Caller[] = ['OWNER', 'ADMIN', 'ANALYST', 'INGEST', 'MEMBER', 'ANONYMOUS'];
 const READERS: Caller[] = ['OWNER', 'ADMIN', 'ANALYST'];
 const WRITERS: Caller[] = ['OWNER', 'ADMIN'];
+const INGESTERS: Caller[] = ['OWNER', 'ADMIN', 'INGEST'];
 const OWNER_ONLY: Caller[] = ['OWNER'];
 
 /** Fresh objects for one call, so an allowed write always has something valid to act on. */
@@ -21,6 +23,9 @@ interface Fixture {
   keyId: string;
   appUserId: string;
   memberToken: string;
+  /** A paid order of memberId (2500 CNY); recording it also wrote its touchpoints. */
+  orderId: string;
+  orderExternalId: string;
 }
 
 interface RootFieldRule {
@@ -83,6 +88,26 @@ const RULES: RootFieldRule[] = [
     check: (result, fx) => expect(result).toEqual([{ id: fx.memberId }, { id: fx.storeId }]),
   },
   {
+    field: 'Query.order',
+    allowed: READERS,
+    operation: 'query($id: ID!) { order(id: $id) { id } }',
+    variables: (fx) => ({ id: fx.orderId }),
+    check: (result, fx) => expect(result.id).toBe(fx.orderId),
+  },
+  {
+    field: 'Query.orderByExternalId',
+    allowed: READERS,
+    operation: 'query($externalId: String!) { orderByExternalId(externalId: $externalId) { id } }',
+    variables: (fx) => ({ externalId: fx.orderExternalId }),
+    check: (result, fx) => expect(result.id).toBe(fx.orderId),
+  },
+  {
+    field: 'Query.orders',
+    allowed: READERS,
+    operation: '{ orders(first: 100) { nodes { id } } }',
+    check: (result, fx) => expect(result.nodes.map((n: { id: string }) => n.id)).toContain(fx.orderId),
+  },
+  {
     field: 'Query.store',
     allowed: READERS,
     operation: 'query($id: ID!) { store(id: $id) { id } }',
@@ -100,6 +125,18 @@ const RULES: RootFieldRule[] = [
     allowed: READERS,
     operation: '{ tenant { id name } }',
     check: (result) => expect(result.name).toEqual(expect.any(String)),
+  },
+  {
+    field: 'Query.touchpointTypes',
+    allowed: READERS,
+    operation: '{ touchpointTypes { name } }',
+    check: (result) => expect(result).toEqual([]),
+  },
+  {
+    field: 'Query.touchpoints',
+    allowed: READERS,
+    operation: '{ touchpoints(first: 100) { nodes { type order { id } } } }',
+    check: (result, fx) => expect(result.nodes).toContainEqual({ type: 'ORDER_PAID', order: { id: fx.orderId } }),
   },
   {
     field: 'Query.viewer',
@@ -229,6 +266,26 @@ const RULES: RootFieldRule[] = [
     },
   },
   {
+    field: 'Mutation.orderRecord',
+    allowed: INGESTERS,
+    operation: 'mutation($input: OrderRecordInput!) { orderRecord(input: $input) { order { status member { id } } userErrors { code } } }',
+    variables: (fx) => ({ input: orderInput(fx.memberId, { externalId: fresh('matrix-order') }) }),
+    check: (result, fx) => {
+      payloadSucceeded(result);
+      expect(result.order).toEqual({ status: 'PAID', member: { id: fx.memberId } });
+    },
+  },
+  {
+    field: 'Mutation.orderRefund',
+    allowed: INGESTERS,
+    operation: 'mutation($input: OrderRefundInput!) { orderRefund(input: $input) { order { status refundedAmount } userErrors { code } } }',
+    variables: (fx) => ({ input: { orderId: fx.orderId, refundId: fresh('matrix-refund'), amount: 100 } }),
+    check: (result) => {
+      payloadSucceeded(result);
+      expect(result.order).toEqual({ status: 'PARTIALLY_REFUNDED', refundedAmount: { amount: 100, currency: 'CNY' } });
+    },
+  },
+  {
     field: 'Mutation.storeCreate',
     allowed: WRITERS,
     operation: 'mutation($input: StoreCreateInput!) { storeCreate(input: $input) { store { code } userErrors { code } } }',
@@ -248,6 +305,39 @@ const RULES: RootFieldRule[] = [
       expect(result.store.name).toBe('Matrix renamed store');
     },
   },
+  {
+    field: 'Mutation.tenantUpdate',
+    allowed: WRITERS,
+    operation: 'mutation($input: TenantUpdateInput!) { tenantUpdate(input: $input) { tenant { unknownIdentityPolicy } userErrors { code } } }',
+    variables: () => ({ input: { unknownIdentityPolicy: 'REJECT' } }),
+    check: (result) => {
+      payloadSucceeded(result);
+      expect(result.tenant).toEqual({ unknownIdentityPolicy: 'REJECT' });
+    },
+  },
+  {
+    field: 'Mutation.touchpointTypeCreate',
+    allowed: WRITERS,
+    operation: 'mutation($input: TouchpointTypeCreateInput!) { touchpointTypeCreate(input: $input) { customType { name } userErrors { code } } }',
+    variables: () => ({ input: { name: fresh('matrix') } }),
+    check: (result) => {
+      payloadSucceeded(result);
+      expect(result.customType.name).toMatch(/^matrix-/);
+    },
+  },
+  {
+    field: 'Mutation.touchpointsRecord',
+    allowed: INGESTERS,
+    operation:
+      'mutation($input: TouchpointsRecordInput!) { touchpointsRecord(input: $input) { accepted results { status touchpoint { member { id } } } userErrors { code } } }',
+    variables: (fx) => ({
+      input: { events: [{ eventId: fresh('matrix-event'), member: { id: fx.memberId }, type: 'PAGE_VIEW', channel: 'WEB', occurredAt: new Date(Date.now() - 60_000).toISOString() }] },
+    }),
+    check: (result, fx) => {
+      payloadSucceeded(result);
+      expect(result.results).toEqual([{ status: 'ACCEPTED', touchpoint: { member: { id: fx.memberId } } }]);
+    },
+  },
 ];
 
 let t: TestApp;
@@ -265,7 +355,18 @@ async function fixture(tenant: TestTenant): Promise<Fixture> {
   const storeId = await createStore(t, tenant.keys.ADMIN);
   const key = dataOf(await t.gql(AccessKeyCreateDocument, { input: { name: fresh('fixture key'), role: 'INGEST' } }, { key: tenant.keys.OWNER }));
   const token = dataOf(await t.gql(MemberTokenCreateDocument, { input: { memberId } }, { key: tenant.keys.ADMIN }));
-  return { tenant, memberId, otherMemberId, storeId, keyId: key.accessKeyCreate.accessKey!.id, appUserId, memberToken: token.memberTokenCreate.token! };
+  const order = await recordOrder(t, tenant.keys.INGEST, orderInput(memberId));
+  return {
+    tenant,
+    memberId,
+    otherMemberId,
+    storeId,
+    keyId: key.accessKeyCreate.accessKey!.id,
+    appUserId,
+    memberToken: token.memberTokenCreate.token!,
+    orderId: order.id,
+    orderExternalId: order.externalId,
+  };
 }
 
 function call(rule: RootFieldRule, caller: Caller, fx: Fixture): Promise<GqlResponse<any>> {
@@ -293,6 +394,8 @@ describe.each(RULES)('$field', (rule) => {
     const tenant = await t.tenant();
     const fx = await fixture(tenant);
     const before = await snapshot(t, tenant);
+    const activity = async () => dataOf(await t.gql(ActivitySnapshotDocument, {}, { key: tenant.keys.OWNER }));
+    const activityBefore = await activity();
     for (const caller of denied) {
       const response = await call(rule, caller, fx);
       const expected = caller === 'ANONYMOUS' ? 'UNAUTHENTICATED' : 'FORBIDDEN';
@@ -302,6 +405,7 @@ describe.each(RULES)('$field', (rule) => {
       expect({ caller, data: response.body.data?.[rootName(rule)] ?? null }).toEqual({ caller, data: null });
     }
     expect(await snapshot(t, tenant)).toEqual(before);
+    expect(await activity()).toEqual(activityBefore);
   });
 });
 

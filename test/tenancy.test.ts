@@ -6,15 +6,23 @@ import {
   AccessMemberFullDocument,
   AccessMemberSearchDocument,
   AccessNodesDocument,
+  ActivitySnapshotDocument,
   MemberByIdentityDocument,
   MemberCreateDocument,
   MemberMergeDocument,
+  MemberOrdersDocument,
+  MembersActivityNestedDocument,
   MembersDocument,
+  MemberTouchpointsDocument,
+  OrderByExternalIdDocument,
   StoreCreateDocument,
   StoresDocument,
+  TenantOrdersDocument,
+  TenantTouchpointsDocument,
 } from './generated/graphql';
 import { dataOf, startTestApp, type TestApp, type TestTenant } from './support/harness';
 import { createMember, createStore, grantConsent, missingId, snapshot } from './support/access-fixtures';
+import { event, orderInput, recordEvents, recordOrder } from './support/activity-fixtures';
 
 /**
  * Tenant A's keys against tenant B's data. For every way in, the answer for one of B's ids must be
@@ -23,8 +31,8 @@ import { createMember, createStore, grantConsent, missingId, snapshot } from './
 let t: TestApp;
 let a: TestTenant;
 let b: TestTenant;
-const A = { memberId: '', otherMemberId: '', storeId: '' };
-const B = { memberId: '', otherMemberId: '', storeId: '', keyId: '' };
+const A = { memberId: '', otherMemberId: '', storeId: '', orderId: '' };
+const B = { memberId: '', otherMemberId: '', storeId: '', keyId: '', orderId: '', orderExternalId: 'shared-order-no', touchpointId: '' };
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -56,7 +64,15 @@ beforeAll(async () => {
   });
   A.otherMemberId = await createMember(t, a.keys.ADMIN, { displayName: 'Arne Home' });
   await grantConsent(t, a.keys.ADMIN, A.memberId, 'EMAIL');
+
+  // Activity: B's order and event; A has an order under another number, and none under B's.
+  const orderB = await recordOrder(t, b.keys.INGEST, orderInput(B.memberId, { externalId: B.orderExternalId, storeId: B.storeId }));
+  B.orderId = orderB.id;
+  B.touchpointId = (await recordEvents(t, b.keys.INGEST, [event(B.memberId, { eventId: 'shared-event', properties: { secret: 'b' } })])).results[0]!.touchpoint!.id;
+  A.orderId = (await recordOrder(t, a.keys.INGEST, orderInput(A.memberId, { externalId: 'a-only-order' }))).id;
 });
+
+const activityOf = async (tenant: TestTenant) => dataOf(await t.gql(ActivitySnapshotDocument, {}, { key: tenant.keys.OWNER }));
 afterAll(async () => {
   await t.close();
 });
@@ -70,6 +86,9 @@ describe('reads by id', () => {
     ['node (member)', 'query($id: ID!) { node(id: $id) { id } }', () => B.memberId, 'Member'],
     ['node (store)', 'query($id: ID!) { node(id: $id) { id } }', () => B.storeId, 'Store'],
     ['node (access key)', 'query($id: ID!) { node(id: $id) { id } }', () => B.keyId, 'AccessKey'],
+    ['order', 'query($id: ID!) { order(id: $id) { id externalId } }', () => B.orderId, 'Order'],
+    ['node (order)', 'query($id: ID!) { node(id: $id) { id } }', () => B.orderId, 'Order'],
+    ['node (touchpoint)', 'query($id: ID!) { node(id: $id) { id } }', () => B.touchpointId, 'Touchpoint'],
   ])('%s of another tenant answers like a missing id', async (_name, query, foreignId, type) => {
     for (const key of A_KEYS()) {
       const foreign = await t.gql(query, { id: foreignId() }, { key });
@@ -88,6 +107,47 @@ describe('reads by id', () => {
     expect(nodes.map((node) => node?.id ?? null)).toEqual([null, A.memberId, null, null, A.storeId, null]);
     const fromB = dataOf(await t.gql(AccessNodesDocument, { ids }, { key: b.keys.OWNER })).nodes;
     expect(fromB.map((node) => node?.id ?? null)).toEqual([B.memberId, null, B.storeId, B.keyId, null, B.otherMemberId]);
+  });
+});
+
+describe('orders and touchpoints', () => {
+  test("orderByExternalId with the other tenant's order number answers like an unknown one", async () => {
+    for (const key of A_KEYS()) {
+      const foreign = await t.gql(OrderByExternalIdDocument, { externalId: B.orderExternalId }, { key });
+      const unknown = await t.gql(OrderByExternalIdDocument, { externalId: 'no-such-order' }, { key });
+      expect(foreign.body).toEqual({ data: { orderByExternalId: null } });
+      expect(foreign.body).toEqual(unknown.body);
+    }
+    expect(dataOf(await t.gql(OrderByExternalIdDocument, { externalId: B.orderExternalId }, { key: b.keys.OWNER })).orderByExternalId?.id).toBe(B.orderId);
+  });
+
+  test('orders and touchpoints list only the own tenant, filtered by a foreign store or not', async () => {
+    const orders = dataOf(await t.gql(TenantOrdersDocument, { first: 250 }, { key: a.keys.ANALYST })).orders;
+    expect(orders.nodes.map((o) => o.id)).toEqual([A.orderId]);
+    expect(orders.totalCount).toBe(1);
+    const byForeignStore = dataOf(await t.gql(TenantOrdersDocument, { first: 250, storeId: B.storeId }, { key: a.keys.ANALYST })).orders;
+    expect(byForeignStore).toEqual(expect.objectContaining({ totalCount: 0, nodes: [] }));
+    const touchpoints = dataOf(await t.gql(TenantTouchpointsDocument, { first: 250 }, { key: a.keys.ANALYST })).touchpoints;
+    expect(touchpoints.nodes.length).toBeGreaterThan(0);
+    expect(touchpoints.nodes.every((n) => n.member?.id === A.memberId && n.eventId !== 'shared-event')).toBe(true);
+    expect(touchpoints.totalCount).toBe(touchpoints.nodes.length);
+    // Control: B sees its own.
+    const ownB = dataOf(await t.gql(TenantTouchpointsDocument, { first: 250 }, { key: b.keys.ANALYST })).touchpoints;
+    expect(ownB.nodes.map((n) => n.id)).toContain(B.touchpointId);
+  });
+
+  test("member.orders and member.touchpoints of the other tenant's member are out of reach, and the own ones hold only own rows", async () => {
+    for (const document of [MemberOrdersDocument, MemberTouchpointsDocument]) {
+      const foreign = await t.gql(document, { id: B.memberId, first: 10 }, { key: a.keys.OWNER });
+      const missing = await t.gql(document, { id: missingId('Member'), first: 10 }, { key: a.keys.OWNER });
+      expect(foreign.body).toEqual({ data: { member: null } });
+      expect(foreign.body).toEqual(missing.body);
+    }
+    const nested = dataOf(await t.gql(MembersActivityNestedDocument, { first: 50 }, { key: a.keys.ANALYST })).members.nodes;
+    const ownA = nested.find((m) => m.id === A.memberId)!;
+    expect(ownA.orders.nodes.map((o) => o.externalId)).toEqual(['a-only-order']);
+    expect(ownA.purchaseStats).toEqual({ orderCount: 1, netSpend: { amount: 2500, currency: 'CNY' } });
+    expect(nested.flatMap((m) => m.orders.nodes.map((o) => o.externalId))).not.toContain(B.orderExternalId);
   });
 });
 
@@ -198,7 +258,9 @@ interface ForeignWrite {
   type: string;
   foreign: () => string;
   /** Which of A's keys may call it at all; OWNER and ADMIN unless said. */
-  roles?: ('OWNER' | 'ADMIN')[];
+  roles?: ('OWNER' | 'ADMIN' | 'INGEST')[];
+  /** How the refusal shows in the payload; a NOT_FOUND userError and nothing else unless said. */
+  refused?: (payload: any) => void;
 }
 
 const userErrorsOnly = (field: string, inputType: string, result: string) =>
@@ -311,6 +373,65 @@ const FOREIGN_WRITES: ForeignWrite[] = [
     foreign: () => B.storeId,
   },
   {
+    name: 'orderRecord for a member of another tenant',
+    operation: userErrorsOnly('orderRecord', 'OrderRecordInput', 'order'),
+    variables: (id) => ({ input: orderInput(id, { externalId: 'hijack-order' }) }),
+    type: 'Member',
+    foreign: () => B.memberId,
+    roles: ['OWNER', 'ADMIN', 'INGEST'],
+  },
+  {
+    name: 'orderRecord with the order number and member of another tenant',
+    operation: userErrorsOnly('orderRecord', 'OrderRecordInput', 'order'),
+    variables: (id) => ({ input: orderInput(id, { externalId: B.orderExternalId, status: 'CANCELLED' }) }),
+    type: 'Member',
+    foreign: () => B.memberId,
+    roles: ['INGEST'],
+  },
+  {
+    name: 'orderRecord with the store of another tenant',
+    operation: userErrorsOnly('orderRecord', 'OrderRecordInput', 'order'),
+    variables: (id) => ({ input: orderInput(A.memberId, { externalId: 'store-thief', storeId: id }) }),
+    type: 'Store',
+    foreign: () => B.storeId,
+    roles: ['INGEST'],
+  },
+  {
+    name: 'orderRefund',
+    operation: userErrorsOnly('orderRefund', 'OrderRefundInput', 'order'),
+    variables: (id) => ({ input: { orderId: id, refundId: 'hijack-refund', full: true } }),
+    type: 'Order',
+    foreign: () => B.orderId,
+    roles: ['OWNER', 'ADMIN', 'INGEST'],
+  },
+  {
+    name: 'touchpointsRecord for a member of another tenant',
+    operation:
+      'mutation($input: TouchpointsRecordInput!) { touchpointsRecord(input: $input) { accepted duplicates rejected results { index eventId status code reason touchpoint { id } } userErrors { field message code } } }',
+    variables: (id) => ({ input: { events: [{ eventId: 'hijack-event', member: { id }, type: 'PAGE_VIEW', channel: 'WEB', occurredAt: '2025-01-01T00:00:00Z' }] } }),
+    type: 'Member',
+    foreign: () => B.memberId,
+    roles: ['OWNER', 'ADMIN', 'INGEST'],
+    refused: (payload) =>
+      expect(payload).toEqual({
+        accepted: 0,
+        duplicates: 0,
+        rejected: 1,
+        results: [{ index: 0, eventId: 'hijack-event', status: 'REJECTED', code: 'UNKNOWN_MEMBER', reason: expect.any(String), touchpoint: null }],
+        userErrors: [],
+      }),
+  },
+  {
+    name: "touchpointsRecord with the other tenant's store and event id",
+    operation:
+      'mutation($input: TouchpointsRecordInput!) { touchpointsRecord(input: $input) { accepted duplicates rejected results { index eventId status code reason touchpoint { id } } userErrors { field message code } } }',
+    variables: (id) => ({ input: { events: [{ eventId: 'shared-event', member: { id: A.memberId }, type: 'PAGE_VIEW', channel: 'WEB', occurredAt: '2025-01-01T00:00:00Z', storeId: id }] } }),
+    type: 'Store',
+    foreign: () => B.storeId,
+    roles: ['INGEST'],
+    refused: (payload) => expect(payload.results.map((r: { code: string }) => r.code)).toEqual(['UNKNOWN_STORE']),
+  },
+  {
     name: 'accessKeyRevoke',
     operation: userErrorsOnly('accessKeyRevoke', 'AccessKeyRevokeInput', 'accessKey'),
     variables: (id) => ({ input: { id } }),
@@ -334,6 +455,8 @@ describe('every mutation with the other tenant’s ids', () => {
   test.each(FOREIGN_WRITES.map((write) => [write.name, write] as const))('%s answers like a missing id and changes nothing', async (_name, write) => {
     const beforeA = await snapshot(t, a);
     const beforeB = await snapshot(t, b);
+    const activityA = await activityOf(a);
+    const activityB = await activityOf(b);
     const missing = write.type === 'identity' ? 'no-such-nick' : missingId(write.type);
     const field = write.operation.match(/\{ (\w+)\(input/)![1]!;
     for (const role of write.roles ?? ['OWNER', 'ADMIN']) {
@@ -343,16 +466,21 @@ describe('every mutation with the other tenant’s ids', () => {
       expect(foreign.status).toBe(200);
       expect(foreign.body).toEqual(unknown.body);
       const payload = dataOf(foreign)[field];
-      expect(payload.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND' })]);
-      expect(Object.entries(payload).filter(([name, value]) => name !== 'userErrors' && value !== null)).toEqual([]);
+      if (write.refused) write.refused(payload);
+      else {
+        expect(payload.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND' })]);
+        expect(Object.entries(payload).filter(([name, value]) => name !== 'userErrors' && value !== null)).toEqual([]);
+      }
     }
     expect(await snapshot(t, b)).toEqual(beforeB);
     expect(await snapshot(t, a)).toEqual(beforeA);
+    expect(await activityOf(b)).toEqual(activityB);
+    expect(await activityOf(a)).toEqual(activityA);
   });
 
   test('the table covers every mutation that takes an id', async () => {
     const introspection = dataOf(await t.gql('{ __schema { mutationType { fields { name } } } }'));
-    const withoutIds = ['accessKeyCreate', 'storeCreate'];
+    const withoutIds = ['accessKeyCreate', 'storeCreate', 'tenantUpdate', 'touchpointTypeCreate'];
     const covered = new Set(FOREIGN_WRITES.map((write) => write.operation.match(/\{ (\w+)\(input/)![1]!));
     const mutations = introspection.__schema.mutationType.fields.map((f: { name: string }) => f.name);
     expect(mutations.filter((name: string) => !covered.has(name) && !withoutIds.includes(name))).toEqual([]);
@@ -377,6 +505,12 @@ describe('every mutation with the other tenant’s ids', () => {
 });
 
 describe('the tenant filter', () => {
+  test('covers the activity entities', () => {
+    expect(TENANT_SCOPED_ENTITIES.map((entity) => entity.name)).toEqual(
+      expect.arrayContaining(['Touchpoint', 'TouchpointCustomType', 'Order', 'OrderItem', 'OrderRefund', 'MemberStats']),
+    );
+  });
+
   test.each(TENANT_SCOPED_ENTITIES.map((entity) => [entity.name, entity] as const))(
     'fails loudly for %s when a fork has no tenant',
     async (_name, entity) => {

@@ -7,6 +7,8 @@ import { Authenticator } from '../core/auth/authenticator.js';
 import type { AppServices } from '../core/context.js';
 import { logger } from '../core/logger.js';
 import { createTenant, tenantCount } from '../modules/tenant/tenant.service.js';
+import { seedDemoTenant } from '../modules/demo/demo.service.js';
+import { demoReportLines, type DemoSize } from './cli-demo.js';
 
 export interface RunningApp {
   url: string;
@@ -16,9 +18,15 @@ export interface RunningApp {
 }
 
 /** On the first start against an empty database: one tenant and its OWNER key, printed once. */
-async function bootstrap(orm: MikroORM, out: (line: string) => void): Promise<void> {
+async function bootstrap(orm: MikroORM, out: (line: string) => void, url: string, demo?: DemoSize): Promise<void> {
   const em = orm.em.fork();
   if ((await tenantCount(em)) > 0) return;
+  if (demo) {
+    out(['', `  First start with --demo: creating a demo tenant with ${demo.members} members (seed ${demo.seed}).`].join('\n'));
+    const report = await seedDemoTenant(em, url, demo);
+    out([...demoReportLines(report, demo).map((line) => `  ${line}`), ''].join('\n'));
+    return;
+  }
   const { tenant, owner } = await createTenant(em, 'My shop');
   out(
     [
@@ -38,6 +46,8 @@ export interface StartOptions {
   /** Where the one-time OWNER key goes; stdout by default. */
   out?: (line: string) => void;
   bootstrap?: boolean;
+  /** Seed a demo tenant instead of the empty "My shop" on a first start (`ecrm serve --demo`). */
+  demo?: DemoSize;
 }
 
 /** Opens the database, applies migrations and serves GraphQL. */
@@ -46,7 +56,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   try {
     const applied = await migrate(db.orm);
     if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
-    if (options.bootstrap !== false) await bootstrap(db.orm, options.out ?? ((line) => process.stdout.write(`${line}\n`)));
+    if (options.bootstrap !== false) await bootstrap(db.orm, options.out ?? ((line) => process.stdout.write(`${line}\n`)), db.url, options.demo);
     const services: AppServices = { orm: db.orm, config, authenticator: new Authenticator(db.orm), logger };
     const server = await startServer(services, await appSchema(), config.host, config.port);
     logger.info({ url: server.url, embeddedDatabase: db.embedded }, 'ecrm listening');

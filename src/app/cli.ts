@@ -11,7 +11,9 @@ import { TENANT_FILTER } from '../core/db/mikro-orm.config.js';
 import { Tenant } from '../modules/tenant/tenant.entity.js';
 import { createTenant } from '../modules/tenant/tenant.service.js';
 import { AccessKey } from '../modules/access-key/access-key.entity.js';
+import { IMPORT_HELP, IMPORT_USAGE, importCommand } from './cli-import.js';
 import { issueAccessKey } from '../modules/access-key/access-key.service.js';
+import { DEMO_USAGE, parseDemoArgs, parseServeArgs, runDemo } from './cli-demo.js';
 
 const USAGE = `ecrm: the e-commerce CRM server and its admin commands
 
@@ -25,10 +27,14 @@ Usage:
                                                create an access key and print it (once)
   ecrm key list --tenant TENANT                list a tenant's keys (never the secrets)
   ecrm key revoke --key KEY_ID_OR_PREFIX       revoke an access key at once
+${IMPORT_USAGE}
+${DEMO_USAGE}
   ecrm help                                    show this text
 
 TENANT is a tenant id or its exact name. ROLE is one of ${ALL_ROLES.join(', ')}.
 Without DATABASE_URL the embedded PostgreSQL under ECRM_DATA_DIR (.ecrm) is used, shared with a running server.
+
+${IMPORT_HELP}
 
 Exit codes: 0 done, 1 failed, 2 wrong usage.`;
 
@@ -76,11 +82,11 @@ async function run(argv: string[]): Promise<void> {
   const [command, sub, ...rest] = argv;
   const config = loadConfig();
   if (command !== 'serve') logger.level = process.env.LOG_LEVEL ?? 'warn';
-  const action = command === 'tenant' || command === 'key' ? `${command} ${sub ?? ''}`.trim() : (command ?? 'help');
+  const action = command === 'tenant' || command === 'key' || command === 'import' ? `${command} ${sub ?? ''}`.trim() : (command ?? 'help');
   switch (action) {
     case 'serve': {
-      flags(argv.slice(1), []);
-      const app = await startApp(config);
+      const demo = parseServeArgs(argv.slice(1), process.env, (message) => new UsageError(message));
+      const app = await startApp(config, { demo });
       closeOnSignals(app, config.shutdownGraceMs);
       return;
     }
@@ -151,6 +157,15 @@ async function run(argv: string[]): Promise<void> {
         await em.flush();
         print(`Revoked access key ${key.prefix} (${key.role}). Running servers stop accepting it within seconds.`);
       });
+      return;
+    }
+    case 'import touchpoints':
+    case 'import orders':
+      await importCommand(sub as 'touchpoints' | 'orders', rest, config, (message) => new UsageError(message));
+      return;
+    case 'demo': {
+      const options = parseDemoArgs(argv.slice(1), (message) => new UsageError(message));
+      await withDatabase(config, (em, db) => runDemo(em, db.url, options, print));
       return;
     }
     case 'help':

@@ -125,7 +125,8 @@ export async function startEmbeddedDatabase(dataDir: string, port: number): Prom
     createPostgresUser: true,
     // initdb is told en_US.UTF-8 by the package; minimal images lack that locale, so C it is.
     initdbFlags: ['--lc-messages=C', '--locale=C', '--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    // Loopback only; a larger WAL allowance keeps bulk loads (imports, demo data) from checkpointing constantly.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_wal_size=4GB'],
     onLog: () => undefined,
     onError: (error: unknown) => logger.debug({ err: String(error) }, 'embedded PostgreSQL'),
   });

@@ -78,9 +78,11 @@ async function membersByIdentity(em: EntityManager, ctx: RefContext, keys: { cha
   if (!unknown.length || ctx.policy === UnknownIdentityPolicy.REJECT) return result;
   const fresh = unknown.map((k) => ({ member_id: uuidv7(), channel: k.channel, external_id: k.externalId, via: k.via ?? null }));
   // A phone or e-mail identity is also the new member's phone or e-mail (both already canonical).
+  // created_at in whole milliseconds, as the ORM writes it: list cursors carry it as a JS Date, and a
+  // microsecond remainder made the members list repeat and skip rows across pages.
   await em.execute(
     `insert into member (id, tenant_id, created_at, updated_at, gender, status, registered_channel, phone, email)
-     select member_id, ?, now(), now(), 'UNKNOWN', 'ACTIVE', via,
+     select member_id, ?, date_trunc('milliseconds', now()), date_trunc('milliseconds', now()), 'UNKNOWN', 'ACTIVE', via,
             case when channel = 'PHONE' then external_id end, case when channel = 'EMAIL' then external_id end
        from jsonb_to_recordset(?::jsonb) as f(member_id uuid, channel text, external_id text, via text)`,
     [ctx.tenantId, JSON.stringify(fresh)],

@@ -3,7 +3,7 @@ import { OrderStatus } from './order.enums.js';
 import type { OrderItemInput, OrderRecordInput } from './order.inputs.js';
 
 const MAX_AMOUNT = 2_000_000_000; // integer columns; 20 million in major units per order is plenty
-const EARLIEST = Date.parse('2000-01-01T00:00:00Z');
+const EARLIEST = Date.parse('1990-01-01T00:00:00Z'); // old enough for real back-filled history (e.g. CDNOW, 1997)
 
 export interface CleanItem {
   lineNo: number;
@@ -66,7 +66,7 @@ export function cleanOrder(input: OrderRecordInput, currency: string, errors: Us
   if (!input.items.length || input.items.length > 500) errors.push(userError(['input', 'items'], 'an order has 1 to 500 lines', UserErrorCode.INVALID));
   const at = input.placedAt.getTime();
   if (Number.isNaN(at) || at < EARLIEST || at > Date.now() + 5 * 60_000) {
-    errors.push(userError(['input', 'placedAt'], 'placedAt must be between 2000-01-01 and now', UserErrorCode.INVALID));
+    errors.push(userError(['input', 'placedAt'], 'placedAt must be between 1990-01-01 and now', UserErrorCode.INVALID));
   }
   if (input.paidAt && input.paidAt.getTime() < at) errors.push(userError(['input', 'paidAt'], 'paidAt must not be before placedAt', UserErrorCode.INVALID));
   if (input.storeId && input.storeCode) errors.push(userError(['input', 'storeId'], 'give storeId or storeCode, not both', UserErrorCode.INVALID));

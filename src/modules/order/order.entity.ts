@@ -86,10 +86,12 @@ export class Order extends TenantScopedEntity {
     if (next === OrderStatus.PARTIALLY_REFUNDED || next === OrderStatus.REFUNDED) {
       throw new OrderRuleError('INVALID_TRANSITION', 'refunds are recorded with refundedAmount or orderRefund');
     }
-    if (next === this.status || RANK[next] < RANK[this.status]) return;
+    if (next === this.status) return;
+    // Checked before the rank: a refunded order is past PAID, yet cancelling it is no stale update.
     if (next === OrderStatus.CANCELLED && this.status !== OrderStatus.PLACED) {
       throw new OrderRuleError('INVALID_TRANSITION', 'a paid order cannot be cancelled; refund it');
     }
+    if (RANK[next] < RANK[this.status]) return;
     if (this.status === OrderStatus.CANCELLED) {
       throw new OrderRuleError('INVALID_TRANSITION', 'a cancelled order cannot be paid; record a new order');
     }

@@ -12,7 +12,8 @@ import type { OrderRecordInput } from './order.inputs.js';
 import { cleanOrder, type CleanItem, type CleanOrder } from './order-input.js';
 import { cancelledEvent, paidEvent, placedEvent, refundEvent, writeOrderEvents } from './order-events.js';
 import type { TouchpointRow } from '../touchpoint/touchpoint-writer.js';
-import { lockMembersForOrders, refreshMemberStats } from './member-stats.js';
+import { lockBuyer, refreshMemberStats } from './member-stats.js';
+import { MemberStatus } from '../member/member.enums.js';
 
 export function ruleError(error: unknown, field: string[]): never {
   if (error instanceof OrderRuleError) throw new RollbackWith(userError(field, error.message, UserErrorCode[error.code]));
@@ -53,20 +54,21 @@ export class OrderService {
       const code = ref?.failure === 'UNKNOWN_IDENTITY' ? UserErrorCode.UNKNOWN_IDENTITY : ref?.failure === 'MEMBER_ERASED' ? UserErrorCode.MEMBER_ERASED : ref?.failure === 'INVALID' ? UserErrorCode.INVALID : UserErrorCode.NOT_FOUND;
       throw new RollbackWith(userError(['input', 'member'], ref?.reason ?? 'no member', code));
     }
-    await lockMembersForOrders(em, tenantId, [ref.memberId]);
+    const buyer = await lockBuyer(em, tenantId, ref.memberId);
+    if (buyer.status === MemberStatus.ERASED) throw new RollbackWith(userError(['input', 'member'], 'this member was erased', UserErrorCode.MEMBER_ERASED));
     let order = await em.findOne(Order, { externalId: clean.externalId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     // An order first seen already paid, cancelled or refunded is history being back-filled: its changes
     // happened around when it was placed, not now. Later changes happen when they are recorded.
     const changedAt = order ? new Date() : (input.paidAt ?? input.placedAt);
     const events: TouchpointRow[] = [];
     if (!order) {
-      order = Object.assign(new Order(), { tenantId, externalId: clean.externalId, memberId: ref.memberId, currency: input.currency, status: OrderStatus.PLACED });
+      order = Object.assign(new Order(), { tenantId, externalId: clean.externalId, memberId: buyer.id, currency: input.currency, status: OrderStatus.PLACED });
       em.persist(order);
       this.assign(em, order, input, clean, storeId, []);
       await em.flush();
       events.push(placedEvent(order));
     } else {
-      if (order.memberId !== ref.memberId) {
+      if (order.memberId !== buyer.id) {
         throw new RollbackWith(userError(['input', 'member'], 'this order belongs to another member; the buyer cannot change', UserErrorCode.MEMBER_MISMATCH));
       }
       const items = await em.find(OrderItem, { orderId: order.id }, { orderBy: { lineNo: 'asc' } });

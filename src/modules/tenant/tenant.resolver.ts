@@ -7,6 +7,7 @@ import { toGlobalId } from '../../core/relay/global-id.js';
 import { Node } from '../../core/relay/node.js';
 import { requiredText } from '../../core/validation.js';
 import { Tenant, UnknownIdentityPolicy } from './tenant.entity.js';
+import { forgetTenantSettings } from './tenant-settings.js';
 
 registerEnumType(UnknownIdentityPolicy, {
   name: 'UnknownIdentityPolicy',
@@ -80,6 +81,7 @@ async function updateTenant(ctx: GraphQLContext, input: TenantUpdateInput): Prom
   if (input.unknownIdentityPolicy != null) tenant.unknownIdentityPolicy = input.unknownIdentityPolicy;
   await ctx.em.flush();
   ctx.app.authenticator.forgetTenant(tenant.id);
+  forgetTenantSettings(ctx);
   return ok(tenant);
 }
 

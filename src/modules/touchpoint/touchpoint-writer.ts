@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Channel } from '../../core/channel.js';
 import { uuidv7 } from '../../core/ids.js';
 import { Touchpoint } from './touchpoint.entity.js';
+import type { TouchpointFields } from './touchpoint.type.js';
 import type { TouchpointType } from './touchpoint.enums.js';
 
 export interface TouchpointRow {
@@ -21,7 +22,7 @@ export interface TouchpointRow {
  * Inserts touchpoints in one statement; an event id already stored is skipped, never doubled.
  * Returns the stored rows of the events that were new.
  */
-export async function insertTouchpoints(em: EntityManager, tenantId: string, rows: TouchpointRow[]): Promise<Touchpoint[]> {
+export async function insertTouchpoints(em: EntityManager, tenantId: string, rows: TouchpointRow[]): Promise<TouchpointFields[]> {
   if (!rows.length) return [];
   const now = new Date();
   const withIds = rows.map((row) => ({ ...row, id: uuidv7(), properties: row.properties ?? null }));
@@ -37,7 +38,7 @@ export async function insertTouchpoints(em: EntityManager, tenantId: string, row
   const fresh = new Set(inserted.map((row) => row.event_id));
   return withIds
     .filter((row) => fresh.has(row.eventId))
-    .map((row) => Object.assign(new Touchpoint(), { ...row, tenantId, createdAt: now }));
+    .map((row) => ({ ...row, createdAt: now }));
 }
 
 /** Touchpoints already stored under these event ids. */

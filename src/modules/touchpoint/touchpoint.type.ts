@@ -7,6 +7,12 @@ import { Node } from '../../core/relay/node.js';
 import { IngestRejectCode, IngestStatus, TouchpointType } from './touchpoint.enums.js';
 import type { Touchpoint, TouchpointCustomType } from './touchpoint.entity.js';
 
+/** What a touchpoint node is built from: an entity, or a row just inserted. */
+export type TouchpointFields = Pick<
+  Touchpoint,
+  'id' | 'memberId' | 'storeId' | 'orderId' | 'type' | 'customType' | 'channel' | 'occurredAt' | 'createdAt' | 'source' | 'properties' | 'eventId'
+>;
+
 registerEnumType(TouchpointType, { name: 'TouchpointType', description: 'What happened at a touchpoint; CUSTOM for tenant-declared types.' });
 registerEnumType(IngestStatus, { name: 'IngestStatus', description: 'What became of one recorded event.' });
 registerEnumType(IngestRejectCode, { name: 'IngestRejectCode', description: 'Why an event was rejected.' });
@@ -41,7 +47,7 @@ export class TouchpointNode extends Node {
   @Field({ description: "The sender's event id." })
   eventId!: string;
 
-  static from(touchpoint: Touchpoint): TouchpointNode {
+  static from(touchpoint: TouchpointFields): TouchpointNode {
     return Object.assign(new TouchpointNode(), {
       id: toGlobalId('Touchpoint', touchpoint.id),
       memberDbId: touchpoint.memberId,
