@@ -1,9 +1,11 @@
+import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { dataOf, startTestApp, type TestApp, type TestTenant } from './support/harness';
 import { countsOf, ecrm, killAll, tempDir, writeLines } from './support/import-cli';
 
 // Real purchase history: 2,357 CDNOW customers and their 6,919 purchases (see the data set's README).
-const SOURCE = '/work/shared/data/cdnow/CDNOW_sample.txt';
+// shared/ stands beside the repository, here and in CI's clean clone.
+const SOURCE = path.resolve(__dirname, '..', '..', 'shared', 'data', 'cdnow', 'CDNOW_sample.txt');
 
 interface Purchase {
   customer: string;
