@@ -1,13 +1,12 @@
-import { Arg, Authorized, Ctx, Field, InputType, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
-import { tenantIdOf, type GraphQLContext } from '../../core/context.js';
+import { Arg, Authorized, Ctx, Field, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
+import type { GraphQLContext } from '../../core/context.js';
 import { READERS, WRITERS } from '../../core/auth/viewer.js';
-import { fail, ok, userError, UserErrorCode, type Outcome, type UserError } from '../../core/errors.js';
 import { payloadOf, toPayload } from '../../core/graphql/payload.js';
 import { toGlobalId } from '../../core/relay/global-id.js';
 import { Node } from '../../core/relay/node.js';
-import { requiredText } from '../../core/validation.js';
-import { Tenant, UnknownIdentityPolicy } from './tenant.entity.js';
-import { forgetTenantSettings } from './tenant-settings.js';
+import { UnknownIdentityPolicy, type Tenant } from './tenant.entity.js';
+import { TenantUpdateInput } from './tenant.inputs.js';
+import { currentTenant, updateTenant } from './tenant-update.service.js';
 
 registerEnumType(UnknownIdentityPolicy, {
   name: 'UnknownIdentityPolicy',
@@ -44,53 +43,14 @@ export class TenantNode extends Node {
   }
 }
 
-@InputType({ description: 'Changes to your tenant. Omitted fields stay.' })
-class TenantUpdateInput {
-  @Field(() => String, { nullable: true, description: 'New name, 1 to 200 characters.' })
-  name?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'ISO 3166 country code, e.g. CN.' })
-  countryCode?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'ISO 4217 currency; only while the tenant has no orders.' })
-  currency?: string | null;
-
-  @Field(() => UnknownIdentityPolicy, { nullable: true, description: 'What ingestion does with unknown identities.' })
-  unknownIdentityPolicy?: UnknownIdentityPolicy | null;
-}
-
 const TenantUpdatePayload = payloadOf('tenantUpdate', 'tenant', TenantNode, 'changed tenant');
-
-async function updateTenant(ctx: GraphQLContext, input: TenantUpdateInput): Promise<Outcome<Tenant>> {
-  const tenant = await ctx.em.findOneOrFail(Tenant, { id: tenantIdOf(ctx) });
-  const errors: UserError[] = [];
-  const name = input.name == null ? undefined : requiredText(errors, ['input', 'name'], input.name, 200);
-  if (input.countryCode != null && !/^[A-Z]{2}$/.test(input.countryCode)) {
-    errors.push(userError(['input', 'countryCode'], 'countryCode must be two capital letters (ISO 3166)', UserErrorCode.INVALID));
-  }
-  if (input.currency != null && !/^[A-Z]{3}$/.test(input.currency)) {
-    errors.push(userError(['input', 'currency'], 'currency must be three capital letters (ISO 4217)', UserErrorCode.INVALID));
-  } else if (input.currency != null && input.currency !== tenant.currency) {
-    const [row] = await ctx.em.execute<{ n: string }[]>('select count(*) as n from orders where tenant_id = ?', [tenant.id]);
-    if (Number(row?.n) > 0) errors.push(userError(['input', 'currency'], 'the currency cannot change once orders exist', UserErrorCode.CURRENCY_MISMATCH));
-  }
-  if (errors.length) return fail(...errors);
-  if (name !== undefined) tenant.name = name;
-  if (input.countryCode != null) tenant.countryCode = input.countryCode;
-  if (input.currency != null) tenant.currency = input.currency;
-  if (input.unknownIdentityPolicy != null) tenant.unknownIdentityPolicy = input.unknownIdentityPolicy;
-  await ctx.em.flush();
-  ctx.app.authenticator.forgetTenant(tenant.id);
-  forgetTenantSettings(ctx);
-  return ok(tenant);
-}
 
 @Resolver()
 export class TenantResolver {
   @Authorized(READERS)
   @Query(() => TenantNode, { description: 'Your tenant.' })
   async tenant(@Ctx() ctx: GraphQLContext): Promise<TenantNode> {
-    return TenantNode.from(await ctx.em.findOneOrFail(Tenant, { id: tenantIdOf(ctx) }));
+    return TenantNode.from(await currentTenant(ctx));
   }
 
   @Authorized(WRITERS)

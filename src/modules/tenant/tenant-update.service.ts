@@ -1,0 +1,37 @@
+import { tenantIdOf, type GraphQLContext } from '../../core/context.js';
+import { fail, ok, userError, UserErrorCode, type Outcome, type UserError } from '../../core/errors.js';
+import { requiredText } from '../../core/validation.js';
+import { Tenant } from './tenant.entity.js';
+import { forgetTenantSettings } from './tenant-settings.js';
+import type { TenantUpdateInput } from './tenant.inputs.js';
+
+/** The caller's tenant. */
+export function currentTenant(ctx: GraphQLContext): Promise<Tenant> {
+  return ctx.em.findOneOrFail(Tenant, { id: tenantIdOf(ctx) });
+}
+
+/** Changes the caller's tenant; the currency is fixed once orders exist (stats are in it). */
+export async function updateTenant(ctx: GraphQLContext, input: TenantUpdateInput): Promise<Outcome<Tenant>> {
+  const tenant = await currentTenant(ctx);
+  const errors: UserError[] = [];
+  const name = input.name == null ? undefined : requiredText(errors, ['input', 'name'], input.name, 200);
+  if (input.countryCode != null && !/^[A-Z]{2}$/.test(input.countryCode)) {
+    errors.push(userError(['input', 'countryCode'], 'countryCode must be two capital letters (ISO 3166)', UserErrorCode.INVALID));
+  }
+  if (input.currency != null && !/^[A-Z]{3}$/.test(input.currency)) {
+    errors.push(userError(['input', 'currency'], 'currency must be three capital letters (ISO 4217)', UserErrorCode.INVALID));
+  } else if (input.currency != null && input.currency !== tenant.currency) {
+    const [row] = await ctx.em.execute<{ n: string }[]>('select count(*) as n from orders where tenant_id = ?', [tenant.id]);
+    if (Number(row?.n) > 0) errors.push(userError(['input', 'currency'], 'the currency cannot change once orders exist', UserErrorCode.CURRENCY_MISMATCH));
+  }
+  if (errors.length) return fail(...errors);
+  if (name !== undefined) tenant.name = name;
+  if (input.countryCode != null) tenant.countryCode = input.countryCode;
+  if (input.currency != null) tenant.currency = input.currency;
+  if (input.unknownIdentityPolicy != null) tenant.unknownIdentityPolicy = input.unknownIdentityPolicy;
+  await ctx.em.flush();
+  ctx.app.authenticator.forgetTenant(tenant.id);
+  forgetTenantSettings(ctx);
+  return ok(tenant);
+}
+

@@ -1,0 +1,17 @@
+import { Field, InputType } from 'type-graphql';
+import { UnknownIdentityPolicy } from './tenant.entity.js';
+
+@InputType({ description: 'Changes to your tenant. Omitted fields stay.' })
+export class TenantUpdateInput {
+  @Field(() => String, { nullable: true, description: 'New name, 1 to 200 characters.' })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'ISO 3166 country code, e.g. CN.' })
+  countryCode?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'ISO 4217 currency; only while the tenant has no orders.' })
+  currency?: string | null;
+
+  @Field(() => UnknownIdentityPolicy, { nullable: true, description: 'What ingestion does with unknown identities.' })
+  unknownIdentityPolicy?: UnknownIdentityPolicy | null;
+}
