@@ -1,5 +1,5 @@
 import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
-import { randomBytes } from 'node:crypto';
+import { randomSecret } from '../../core/auth/secrets.js';
 import { uuidv7 } from '../../core/ids.js';
 
 /** What ingestion does with an identity no member has yet. */
@@ -32,7 +32,7 @@ export class Tenant {
 
   /** HMAC key for member tokens; per tenant so one can be rotated without touching the others. */
   @Property({ type: 'text', hidden: true, lazy: true })
-  tokenSecret: string = randomBytes(32).toString('base64url');
+  tokenSecret: string = randomSecret();
 
   @Property({ columnType: 'timestamptz', type: 'datetime' })
   createdAt: Date = new Date();
