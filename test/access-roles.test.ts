@@ -2,50 +2,10 @@ import { AccessKeyCreateDocument, ActivitySnapshotDocument, MemberTokenCreateDoc
 import { dataOf, errorCodes, startTestApp, type GqlResponse, type TestApp, type TestTenant } from './support/harness';
 import { createMember, createStore, snapshot } from './support/access-fixtures';
 import { orderInput, recordOrder } from './support/activity-fixtures';
+import { CALLERS, fresh, INGESTERS, OWNER_ONLY, payloadSucceeded, READERS, WRITERS, type Caller, type Fixture, type RootFieldRule } from './support/role-rules';
+import { MODULE_RULES } from './support/roles';
 
-/**
- * Who may call each root field. Every root field of the schema must have a row here (a test below
- * fails otherwise), so a new field cannot ship without a decision about who may use it.
- */
-type Caller = 'OWNER' | 'ADMIN' | 'ANALYST' | 'INGEST' | 'MEMBER' | 'ANONYMOUS';
-const CALLERS: Caller[] = ['OWNER', 'ADMIN', 'ANALYST', 'INGEST', 'MEMBER', 'ANONYMOUS'];
-const READERS: Caller[] = ['OWNER', 'ADMIN', 'ANALYST'];
-const WRITERS: Caller[] = ['OWNER', 'ADMIN'];
-const INGESTERS: Caller[] = ['OWNER', 'ADMIN', 'INGEST'];
-const OWNER_ONLY: Caller[] = ['OWNER'];
-
-/** Fresh objects for one call, so an allowed write always has something valid to act on. */
-interface Fixture {
-  tenant: TestTenant;
-  memberId: string;
-  otherMemberId: string;
-  storeId: string;
-  keyId: string;
-  appUserId: string;
-  memberToken: string;
-  /** A paid order of memberId (2500 CNY); recording it also wrote its touchpoints. */
-  orderId: string;
-  orderExternalId: string;
-}
-
-interface RootFieldRule {
-  /** "Query.members" or "Mutation.memberCreate". */
-  field: string;
-  allowed: Caller[];
-  operation: string;
-  variables?: (fx: Fixture) => Record<string, unknown>;
-  /** What an allowed caller must get back, beyond "no errors". */
-  check: (result: any, fx: Fixture) => void;
-}
-
-const payloadSucceeded = (result: any) => {
-  expect(result.userErrors).toEqual([]);
-};
-
-let unique = 0;
-const fresh = (what: string) => `${what}-${process.pid}-${++unique}`;
-
-const RULES: RootFieldRule[] = [
+const CORE_RULES: RootFieldRule[] = [
   // Queries
   {
     field: 'Query.accessKeys',
@@ -340,6 +300,9 @@ const RULES: RootFieldRule[] = [
   },
 ];
 
+/** Each module's rows live beside its tests (test/support/roles/). */
+const RULES: RootFieldRule[] = [...CORE_RULES, ...MODULE_RULES];
+
 let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp();
@@ -369,9 +332,10 @@ async function fixture(tenant: TestTenant): Promise<Fixture> {
   };
 }
 
-function call(rule: RootFieldRule, caller: Caller, fx: Fixture): Promise<GqlResponse<any>> {
+async function call(rule: RootFieldRule, caller: Caller, fx: Fixture): Promise<GqlResponse<any>> {
   const key = caller === 'ANONYMOUS' ? undefined : caller === 'MEMBER' ? fx.memberToken : fx.tenant.keys[caller];
-  return t.gql(rule.operation, rule.variables?.(fx) ?? {}, { key });
+  const variables = rule.prepare ? await rule.prepare(t, fx) : (rule.variables?.(fx) ?? {});
+  return t.gql(rule.operation, variables, { key });
 }
 
 const rootName = (rule: RootFieldRule) => rule.field.split('.')[1]!;

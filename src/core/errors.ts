@@ -21,6 +21,24 @@ export enum UserErrorCode {
   REFUND_TOO_LARGE = 'REFUND_TOO_LARGE',
   NOT_REFUNDABLE = 'NOT_REFUNDABLE',
   IDEMPOTENCY_CONFLICT = 'IDEMPOTENCY_CONFLICT',
+  /** The account has fewer spendable points than asked for. */
+  INSUFFICIENT_POINTS = 'INSUFFICIENT_POINTS',
+  /** A coupon template has no stock left. */
+  OUT_OF_STOCK = 'OUT_OF_STOCK',
+  /** A per-member limit is reached. */
+  LIMIT_REACHED = 'LIMIT_REACHED',
+  /** The thing exists but is switched off (an inactive template or rule, a retired tier). */
+  INACTIVE = 'INACTIVE',
+  /** A coupon was already redeemed (on another order). */
+  COUPON_REDEEMED = 'COUPON_REDEEMED',
+  /** A coupon (or a card code) is past its validity. */
+  EXPIRED = 'EXPIRED',
+  /** A coupon is not valid yet. */
+  NOT_YET_VALID = 'NOT_YET_VALID',
+  /** A coupon was voided. */
+  COUPON_VOID = 'COUPON_VOID',
+  /** The order does not reach the coupon's minimum spend. */
+  MIN_SPEND_NOT_MET = 'MIN_SPEND_NOT_MET',
 }
 registerEnumType(UserErrorCode, { name: 'UserErrorCode', description: 'Why a mutation could not do what was asked.' });
 

@@ -10,6 +10,10 @@ import { MemberMerge } from '../../modules/member/member-merge.entity.js';
 import { Touchpoint, TouchpointCustomType } from '../../modules/touchpoint/touchpoint.entity.js';
 import { Order, OrderItem, OrderRefund } from '../../modules/order/order.entity.js';
 import { MemberStats } from '../../modules/order/member-stats.entity.js';
+import { LoyaltyProgram } from '../../modules/points/loyalty-program.entity.js';
+import { PointsAccount, PointsEntry, PointsLot, PointsRule } from '../../modules/points/points.entity.js';
+import { MemberTier, Tier, TierChange } from '../../modules/tier/tier.entity.js';
+import { Coupon, CouponTemplate } from '../../modules/coupon/coupon.entity.js';
 
 /** Entities whose rows belong to one tenant: the `tenant` filter applies to each. */
 export const TENANT_SCOPED_ENTITIES = [
@@ -27,6 +31,16 @@ export const TENANT_SCOPED_ENTITIES = [
   OrderItem,
   OrderRefund,
   MemberStats,
+  LoyaltyProgram,
+  PointsAccount,
+  PointsEntry,
+  PointsLot,
+  PointsRule,
+  Tier,
+  MemberTier,
+  TierChange,
+  CouponTemplate,
+  Coupon,
 ];
 
 export const ENTITIES = [TenantScopedEntity, ConsentDecision, Tenant, ...TENANT_SCOPED_ENTITIES];
