@@ -15,6 +15,7 @@ import {
   MembersDocument,
   MemberTouchpointsDocument,
   OrderByExternalIdDocument,
+  PointsRuleCreateDocument,
   StoreCreateDocument,
   StoresDocument,
   TenantOrdersDocument,
@@ -33,7 +34,7 @@ let t: TestApp;
 let a: TestTenant;
 let b: TestTenant;
 const A = { memberId: '', otherMemberId: '', storeId: '', orderId: '' };
-const B = { memberId: '', otherMemberId: '', storeId: '', keyId: '', orderId: '', orderExternalId: 'shared-order-no', touchpointId: '' };
+const B = { memberId: '', otherMemberId: '', storeId: '', keyId: '', orderId: '', orderExternalId: 'shared-order-no', touchpointId: '', pointsRuleId: '' };
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -71,6 +72,7 @@ beforeAll(async () => {
   B.orderId = orderB.id;
   B.touchpointId = (await recordEvents(t, b.keys.INGEST, [event(B.memberId, { eventId: 'shared-event', properties: { secret: 'b' } })])).results[0]!.touchpoint!.id;
   A.orderId = (await recordOrder(t, a.keys.INGEST, orderInput(A.memberId, { externalId: 'a-only-order' }))).id;
+  B.pointsRuleId = dataOf(await t.gql(PointsRuleCreateDocument, { input: { name: 'B double', multiplierPercent: 200 } }, { key: b.keys.ADMIN })).pointsRuleCreate.pointsRule!.id;
 });
 
 const activityOf = async (tenant: TestTenant) => dataOf(await t.gql(ActivitySnapshotDocument, {}, { key: tenant.keys.OWNER }));
@@ -440,6 +442,50 @@ const FOREIGN_WRITES: ForeignWrite[] = [
     foreign: () => B.keyId,
     roles: ['OWNER'],
   },
+  {
+    name: 'pointsEarn',
+    operation: userErrorsOnly('pointsEarn', 'PointsEarnInput', 'entry'),
+    variables: (id) => ({ input: { memberId: id, points: 50, reason: 'hijack', idempotencyKey: 'hijack-earn' } }),
+    type: 'Member',
+    foreign: () => B.memberId,
+    roles: ['OWNER', 'ADMIN', 'INGEST'],
+  },
+  {
+    name: 'pointsEarn with the store of another tenant',
+    operation: userErrorsOnly('pointsEarn', 'PointsEarnInput', 'entry'),
+    variables: (id) => ({ input: { memberId: A.memberId, points: 50, reason: 'hijack', idempotencyKey: 'hijack-earn-store', storeId: id } }),
+    type: 'Store',
+    foreign: () => B.storeId,
+  },
+  {
+    name: 'pointsRedeem',
+    operation: userErrorsOnly('pointsRedeem', 'PointsRedeemInput', 'entry'),
+    variables: (id) => ({ input: { memberId: id, purpose: 'REWARD', reward: 'loot', points: 1, idempotencyKey: 'hijack-redeem' } }),
+    type: 'Member',
+    foreign: () => B.memberId,
+    roles: ['OWNER', 'ADMIN', 'INGEST'],
+  },
+  {
+    name: 'pointsAdjust',
+    operation: userErrorsOnly('pointsAdjust', 'PointsAdjustInput', 'entry'),
+    variables: (id) => ({ input: { memberId: id, points: -1, reason: 'hijack', idempotencyKey: 'hijack-adjust' } }),
+    type: 'Member',
+    foreign: () => B.memberId,
+  },
+  {
+    name: 'pointsRuleCreate with the store of another tenant',
+    operation: userErrorsOnly('pointsRuleCreate', 'PointsRuleInput', 'pointsRule'),
+    variables: (id) => ({ input: { name: 'hijack', storeId: id, bonusPoints: 1 } }),
+    type: 'Store',
+    foreign: () => B.storeId,
+  },
+  {
+    name: 'pointsRuleUpdate',
+    operation: userErrorsOnly('pointsRuleUpdate', 'PointsRuleInput', 'pointsRule'),
+    variables: (id) => ({ input: { id, active: false } }),
+    type: 'PointsRule',
+    foreign: () => B.pointsRuleId,
+  },
 ];
 
 describe('every mutation with the other tenant’s ids', () => {
@@ -481,7 +527,7 @@ describe('every mutation with the other tenant’s ids', () => {
 
   test('the table covers every mutation that takes an id', async () => {
     const introspection = dataOf(await t.gql('{ __schema { mutationType { fields { name } } } }'));
-    const withoutIds = ['accessKeyCreate', 'storeCreate', 'tenantUpdate', 'touchpointTypeCreate'];
+    const withoutIds = ['accessKeyCreate', 'storeCreate', 'tenantUpdate', 'touchpointTypeCreate', 'loyaltyProgramUpdate'];
     const covered = new Set(FOREIGN_WRITES.map((write) => write.operation.match(/\{ (\w+)\(input/)![1]!));
     const mutations = introspection.__schema.mutationType.fields.map((f: { name: string }) => f.name);
     const elsewhere = Object.keys(TENANCY_COVERED_ELSEWHERE);

@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { startEmbeddedDatabase } from './embedded-db.js';
 import { ormConfig } from '../core/db/mikro-orm.config.js';
 import { registerActivitySteps } from '../modules/order/order.steps.js';
+import { registerPointsSteps } from '../modules/points/points.steps.js';
 
 export interface Database {
   orm: MikroORM;
@@ -13,7 +14,9 @@ export interface Database {
 
 /** Connects to DATABASE_URL, or to the embedded PostgreSQL when none is set. */
 export async function openDatabase(config: Config): Promise<Database> {
+  // Order matters: points follow the orders, tiers follow both.
   registerActivitySteps();
+  registerPointsSteps();
   const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase(config.dataDir, config.embeddedPgPort);
   const url = config.databaseUrl ?? embedded!.url;
   let orm: MikroORM;

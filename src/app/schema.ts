@@ -15,6 +15,8 @@ import { TouchpointResolver } from '../modules/touchpoint/touchpoint.resolver.js
 import { MemberTouchpointsResolver } from '../modules/touchpoint/touchpoint-member.resolver.js';
 import { OrderResolver } from '../modules/order/order.resolver.js';
 import { MemberOrdersResolver, TouchpointOrderResolver } from '../modules/order/order-member.resolver.js';
+import { LoyaltyProgramResolver } from '../modules/points/loyalty-program.resolver.js';
+import { MemberPointsResolver, PointsAccountResolver, PointsResolver } from '../modules/points/points.resolver.js';
 
 export const RESOLVERS = [
   NodeResolver,
@@ -29,6 +31,10 @@ export const RESOLVERS = [
   OrderResolver,
   MemberOrdersResolver,
   TouchpointOrderResolver,
+  LoyaltyProgramResolver,
+  PointsResolver,
+  MemberPointsResolver,
+  PointsAccountResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -8,6 +8,8 @@ import type { OrderRefundInput } from './order.inputs.js';
 import { refundEvent, writeOrderEvents } from './order-events.js';
 import { lockMembersForOrders, refreshMemberStats } from './member-stats.js';
 import { ruleError } from './order.service.js';
+import { reverseForOrder } from '../points/points-order.js';
+import { actorOf } from '../points/points-request.js';
 
 /** What the client asked for, normalised: a retry must ask for exactly this again. */
 function requestOf(input: OrderRefundInput): Record<string, unknown> {
@@ -66,6 +68,7 @@ export class OrderRefundService {
           }),
         );
         await em.flush();
+        await reverseForOrder(em, order, actorOf(this.ctx));
         await writeOrderEvents(em, order, [refundEvent(order, refundId, amount, at)]);
         await refreshMemberStats(em, tenantId, [order.memberId]);
         return order;

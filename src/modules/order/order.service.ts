@@ -14,6 +14,8 @@ import { cancelledEvent, paidEvent, placedEvent, refundEvent, writeOrderEvents }
 import type { TouchpointRow } from '../touchpoint/touchpoint-writer.js';
 import { lockBuyer, refreshMemberStats } from './member-stats.js';
 import { MemberStatus } from '../member/member.enums.js';
+import { earnForOrder, reverseForOrder } from '../points/points-order.js';
+import { actorOf } from '../points/points-request.js';
 
 export function ruleError(error: unknown, field: string[]): never {
   if (error instanceof OrderRuleError) throw new RollbackWith(userError(field, error.message, UserErrorCode[error.code]));
@@ -87,10 +89,15 @@ export class OrderService {
     if (input.paidAt && order.status !== OrderStatus.PLACED && order.status !== OrderStatus.CANCELLED) order.paidAt = input.paidAt;
     if (order.status !== before && order.status === OrderStatus.PAID) events.push(paidEvent(order));
     if (order.status !== before && order.status === OrderStatus.CANCELLED) events.push(cancelledEvent(order));
+    const becamePaid = order.status !== before && order.status === OrderStatus.PAID;
+    const refundedBefore = order.refundedAmount;
     if (input.refundedAmount != null && input.refundedAmount !== order.refundedAmount) {
       events.push(this.syncRefunds(em, order, input.refundedAmount, changedAt));
     }
     await em.flush();
+    // Points follow in the same transaction: earned on payment, then taken back for any refund.
+    if (becamePaid) await earnForOrder(em, order, clean.items, actorOf(this.ctx));
+    if (order.refundedAmount !== refundedBefore) await reverseForOrder(em, order, actorOf(this.ctx));
     await writeOrderEvents(em, order, events);
     await refreshMemberStats(em, tenantId, [order.memberId]);
     return order;
