@@ -1,4 +1,5 @@
-import { LoyaltyProgramUpdateDocument, MemberMergeDocument, MembersPointsDocument, PointsRuleCreateDocument } from './generated/graphql';
+import { LoyaltyProgramUpdateDocument, MemberMergeDocument, MembersPointsDocument, PointsLiabilityDocument, PointsRuleCreateDocument } from './generated/graphql';
+import { expirePoints } from '../src/modules/points/points-expiry';
 import { dataOf, startTestApp, type TestApp, type TestTenant } from './support/harness';
 import { createMember, createStore } from './support/access-fixtures';
 import { ago, nextId, orderInput, recordOrder, refundOrder } from './support/activity-fixtures';
@@ -247,3 +248,64 @@ test('points on a list of members cost the same statements for 5 members as for 
   const many = await run(35);
   expect(many).toBe(few);
 });
+
+describe('expiry', () => {
+  // History back-filled with the payment dates it had: 2 years ago expired at the end of last year.
+  const paidYearsAgo = (years: number) => new Date(Date.UTC(new Date().getUTCFullYear() - years, 5, 1)).toISOString();
+
+  test('the expiry job expires what is left of lots past their date, soonest first, once', async () => {
+    const own = await t.tenant();
+    const memberId = await createMember(t, own.keys.ADMIN);
+    await recordOrder(t, own.keys.INGEST, orderInput(memberId, { placedAt: paidYearsAgo(2), paidAt: paidYearsAgo(2) })); // 25, expired
+    await recordOrder(t, own.keys.INGEST, orderInput(memberId, { placedAt: paidYearsAgo(1), paidAt: paidYearsAgo(1) })); // 25, end of this year
+    await earnPoints(t, own.keys.INGEST, memberId, 10); // end of next year
+    const first = await runExpiry(own);
+    expect(first).toEqual({ members: 1, points: 25 });
+    expect(await runExpiry(own)).toEqual({ members: 0, points: 0 });
+    const { account, entries } = await pointsOf(t, own.keys.ADMIN, memberId);
+    expect(entries[0]).toMatchObject({ kind: 'EXPIRE', amount: -25, balanceAfter: 35, reason: 'points expired' });
+    expect(account).toMatchObject({ balance: 35, expired: 25 });
+    expect(account.expiringSoon.map((lot) => lot.points)).toEqual([25, 10]);
+  });
+
+  test('a redemption never spends points past their date, even before the job ran', async () => {
+    const memberId = await createMember(t, tenant.keys.ADMIN);
+    await recordOrder(t, tenant.keys.INGEST, orderInput(memberId, { placedAt: paidYearsAgo(2), paidAt: paidYearsAgo(2) }));
+    await earnPoints(t, tenant.keys.INGEST, memberId, 10);
+    const refused = await tryRedeem(t, tenant.keys.INGEST, { memberId, points: 20 });
+    expect(refused.userErrors).toEqual([expect.objectContaining({ code: 'INSUFFICIENT_POINTS' })]);
+    const { account, entries } = await pointsOf(t, tenant.keys.ADMIN, memberId);
+    // The refusal rolled back, expiry included: the job will write it.
+    expect(entries.map((entry) => entry.kind)).toEqual(['EARN', 'EARN']);
+    expect((await tryRedeem(t, tenant.keys.INGEST, { memberId, points: 10 })).userErrors).toEqual([]);
+    const after = await pointsOf(t, tenant.keys.ADMIN, memberId);
+    expect(after.entries.map((entry) => entry.kind)).toEqual(['REDEEM', 'EXPIRE', 'EARN', 'EARN']);
+    expect(after.account).toMatchObject({ balance: 0, expired: 25 });
+    expect(account.balance).toBe(35);
+  });
+
+  test('liability: outstanding points by expiry month and by tier, with their money value', async () => {
+    const own = await t.tenant();
+    await t.gql(LoyaltyProgramUpdateDocument, { input: { redeemPoints: 100, redeemValue: 50 } }, { key: own.keys.ADMIN });
+    const one = await createMember(t, own.keys.ADMIN);
+    const two = await createMember(t, own.keys.ADMIN);
+    await recordOrder(t, own.keys.INGEST, orderInput(one, { placedAt: paidYearsAgo(1), paidAt: paidYearsAgo(1) }));
+    await earnPoints(t, own.keys.INGEST, one, 175);
+    await earnPoints(t, own.keys.INGEST, two, 200);
+    const liability = dataOf(await t.gql(PointsLiabilityDocument, {}, { key: own.keys.ANALYST })).pointsLiability;
+    const year = new Date().getUTCFullYear();
+    expect(liability).toMatchObject({ points: 400, debt: 0, moneyValue: { amount: 200, currency: 'CNY' } });
+    expect(liability.byExpiryMonth).toEqual([
+      { key: `${year}-12`, members: 1, points: 25, moneyValue: { amount: 12, currency: 'CNY' } },
+      { key: `${year + 1}-12`, members: 2, points: 375, moneyValue: { amount: 187, currency: 'CNY' } },
+    ]);
+    expect(liability.byTier).toEqual([{ key: null, name: null, members: 2, points: 400 }]);
+  });
+});
+
+/** Runs the expiry job for a tenant now. */
+async function runExpiry(own: TestTenant): Promise<{ members: number; points: number }> {
+  const em = t.orm.em.fork();
+  em.setFilterParams('tenant', { tenantId: own.id });
+  return expirePoints(em as never, own.id, new Date());
+}

@@ -26,7 +26,8 @@ export async function expirePoints(em: EntityManager, tenantId: string, now: Dat
   return { members, points };
 }
 
-async function expireBatch(em: EntityManager, tenantId: string, memberIds: string[], now: Date): Promise<{ members: number; points: number }> {
+/** Expires the due lots of the given members now; the caller may already hold their account locks. */
+export async function expireBatch(em: EntityManager, tenantId: string, memberIds: string[], now: Date): Promise<{ members: number; points: number }> {
   await em.execute('select id from points_account where tenant_id = ? and member_id in (?) order by member_id for no key update', [tenantId, memberIds]);
   // A new statement after the locks: it sees every lot change committed before them.
   const rows = await em.execute<{ members: number; points: number }[]>(

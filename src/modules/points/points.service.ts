@@ -10,6 +10,7 @@ import { loyaltyProgram, expiryOf } from './loyalty-program.js';
 import { PointsEntryKind } from './points.enums.js';
 import { debit, earn, ensureAccount, entryByKey, lockAccount, takeFromLots, type EntryFields, type EntryRow } from './points-ledger.js';
 import { actorOf, isKeyConflict, keyError, replayOf, requestHash } from './points-request.js';
+import { expireBatch } from './points-expiry.js';
 import type { PointsAdjustInput, PointsEarnInput } from './points.inputs.js';
 
 const MAX_POINTS = 10_000_000;
@@ -126,7 +127,9 @@ export class PointsService {
 
   /** Takes points from the balance (soonest-expiring lots first); never below zero. */
   async spend(em: EntityManager, fields: EntryFields, points: number, kind: PointsEntryKind.REDEEM | PointsEntryKind.ADJUST, breakdown: Record<string, unknown>): Promise<LedgerResult> {
-    const account = await lockAccount(em, fields.tenantId, fields.memberId);
+    let account = await lockAccount(em, fields.tenantId, fields.memberId);
+    // Points past their date are not spendable even before the nightly expiry reached them.
+    if (account && (await expireBatch(em, fields.tenantId, [fields.memberId], new Date())).points > 0) account = await lockAccount(em, fields.tenantId, fields.memberId);
     if (!account || account.balance < points) {
       throw new RollbackWith(userError(['input', 'points'], `the member has ${account?.balance ?? 0} points to spend, fewer than ${points}`, UserErrorCode.INSUFFICIENT_POINTS));
     }
