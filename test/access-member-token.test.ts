@@ -57,7 +57,7 @@ describe('memberTokenCreate', () => {
       const expiresAt = new Date(payload.expiresAt!).getTime();
       expect(expiresAt).toBeGreaterThanOrEqual(started + expected * 1000 - 1000);
       expect(expiresAt).toBeLessThanOrEqual(Date.now() + expected * 1000 + 1000);
-      expect(dataOf(await t.gql(ViewerDocument, {}, { key: payload.token! })).viewer?.id).toBe(memberId);
+      expect(dataOf(await t.gql(ViewerDocument, {}, { key: payload.token! })).viewer?.member?.id).toBe(memberId);
     }
   });
 
@@ -94,7 +94,7 @@ describe('memberTokenCreate', () => {
     const payload = await issue(merged);
     expect(payload.userErrors).toEqual([]);
     expect(payload.member).toEqual({ id: survivor });
-    expect(dataOf(await t.gql(ViewerDocument, {}, { key: payload.token! })).viewer).toMatchObject({ id: survivor, displayName: 'Kept' });
+    expect(dataOf(await t.gql(ViewerDocument, {}, { key: payload.token! })).viewer?.member).toMatchObject({ id: survivor, displayName: 'Kept' });
   });
 });
 
@@ -113,7 +113,7 @@ describe('a member token', () => {
     });
     await grantConsent(t, tenant.keys.ADMIN, memberId, 'PUSH');
     const token = await tokenFor(memberId);
-    const viewer = dataOf(await t.gql(AccessViewerFullDocument, {}, { key: token })).viewer!;
+    const viewer = dataOf(await t.gql(AccessViewerFullDocument, {}, { key: token })).viewer!.member!;
     expect(viewer).toMatchObject({
       id: memberId,
       displayName: 'Mobile Mia',
@@ -151,7 +151,7 @@ describe('a member token', () => {
     expect(errorCodes(update)).toEqual(['FORBIDDEN']);
     const selfIssue = await t.gql(MemberTokenCreateDocument, { input: { memberId: otherMember } }, { key: token });
     expect(errorCodes(selfIssue)).toEqual(['FORBIDDEN']);
-    expect(dataOf(await t.gql(ViewerDocument, {}, { key: token })).viewer?.displayName).toBe('Only me');
+    expect(dataOf(await t.gql(ViewerDocument, {}, { key: token })).viewer?.member?.displayName).toBe('Only me');
   });
 
   test('with a tampered signature or payload is UNAUTHENTICATED', async () => {
@@ -173,7 +173,7 @@ describe('a member token', () => {
     const extended = Buffer.from(JSON.stringify({ ...claims, exp: claims.exp + 86_400 })).toString('base64url');
     await expectRefused(`ecrm_mt.${extended}.${signature}`);
     // The genuine token still works.
-    expect(dataOf(await t.gql(ViewerDocument, {}, { key: token })).viewer?.id).toBe(memberId);
+    expect(dataOf(await t.gql(ViewerDocument, {}, { key: token })).viewer?.member?.id).toBe(memberId);
   });
 
   test('signed with the right secret works; signed for another tenant, or with its secret, does not', async () => {
@@ -184,7 +184,7 @@ describe('a member token', () => {
     expect(otherSecret).not.toBe(secret);
     const inAnHour = new Date(Date.now() + 3_600_000);
     // Control: a token made the way the server makes them is accepted, so the refusals below are for the reasons named.
-    expect(dataOf(await t.gql(ViewerDocument, {}, { key: memberToken(secret, tenant.id, memberId, inAnHour) })).viewer?.id).toBe(memberId);
+    expect(dataOf(await t.gql(ViewerDocument, {}, { key: memberToken(secret, tenant.id, memberId, inAnHour) })).viewer?.member?.id).toBe(memberId);
     // The other tenant's secret, claiming this tenant.
     await expectRefused(memberToken(otherSecret, tenant.id, memberId, inAnHour));
     // This tenant's secret, claiming the other tenant (and its member).
@@ -216,9 +216,9 @@ describe('a member token', () => {
     const expiresAt = new Date(Math.floor(Date.now() / 1000) * 1000 + 2_000);
     const client = openSocket(t, memberToken(secret, tenant.id, memberId, expiresAt));
     try {
-      expect(await overSocket(client, '{ viewer { displayName } }')).toEqual({ data: { viewer: { displayName: 'Short lived' } }, codes: [] });
+      expect(await overSocket(client, '{ viewer { member { displayName } } }')).toEqual({ data: { viewer: { member: { displayName: 'Short lived' } } }, codes: [] });
       await new Promise((resolve) => setTimeout(resolve, expiresAt.getTime() - Date.now() + 100));
-      expect(await overSocket(client, '{ viewer { displayName } }')).toEqual({ codes: ['UNAUTHENTICATED'] });
+      expect(await overSocket(client, '{ viewer { member { displayName } } }')).toEqual({ codes: ['UNAUTHENTICATED'] });
     } finally {
       await client.dispose();
     }
@@ -228,17 +228,17 @@ describe('a member token', () => {
     const survivor = await createMember(t, tenant.keys.ADMIN, { displayName: 'Survivor' });
     const merged = await createMember(t, tenant.keys.ADMIN, { displayName: 'Duplicate', tags: ['from-duplicate'] });
     const token = await tokenFor(merged);
-    expect(dataOf(await t.gql(ViewerDocument, {}, { key: token })).viewer?.id).toBe(merged);
+    expect(dataOf(await t.gql(ViewerDocument, {}, { key: token })).viewer?.member?.id).toBe(merged);
     const payload = dataOf(await t.gql(MemberMergeDocument, { input: { survivorId: survivor, mergedId: merged } }, { key: tenant.keys.ADMIN })).memberMerge;
     expect(payload.userErrors).toEqual([]);
-    const viewer = dataOf(await t.gql(AccessViewerFullDocument, {}, { key: token })).viewer;
+    const viewer = dataOf(await t.gql(AccessViewerFullDocument, {}, { key: token })).viewer?.member;
     expect(viewer).toMatchObject({ id: survivor, displayName: 'Survivor', tags: ['from-duplicate'], merges: [{ mergedMemberId: merged }] });
   });
 
   test('after its member is erased, viewer is null', async () => {
     const memberId = await createMember(t, tenant.keys.ADMIN, { displayName: 'Leaving', phone: '13800138002' });
     const token = await tokenFor(memberId);
-    expect(dataOf(await t.gql(ViewerDocument, {}, { key: token })).viewer?.phone).toBe('+8613800138002');
+    expect(dataOf(await t.gql(ViewerDocument, {}, { key: token })).viewer?.member?.phone).toBe('+8613800138002');
     expect(dataOf(await t.gql(MemberEraseDocument, { input: { id: memberId } }, { key: tenant.keys.ADMIN })).memberErase.userErrors).toEqual([]);
     const response = await t.gql(ViewerDocument, {}, { key: token });
     expect(response.body).toEqual({ data: { viewer: null } });

@@ -27,6 +27,7 @@ test('defaults: embedded database, loopback on 4000, and bounded limits', () => 
     poolAcquireTimeoutMs: 5_000,
     memberTokenTtlSeconds: 3_600,
     shutdownGraceMs: 10_000,
+    jobs: { enabled: true, schedule: true, pollSeconds: 2, concurrency: 1 },
   });
 });
 
@@ -53,6 +54,10 @@ test('every variable is read', () => {
     ECRM_POOL_ACQUIRE_TIMEOUT_MS: '750',
     ECRM_MEMBER_TOKEN_TTL_SECONDS: '600',
     ECRM_SHUTDOWN_GRACE_MS: '0',
+    ECRM_JOBS_ENABLED: 'false',
+    ECRM_JOBS_SCHEDULE: 'off',
+    ECRM_JOBS_POLL_SECONDS: '5',
+    ECRM_JOBS_CONCURRENCY: '3',
   });
   expect(config).toEqual({
     databaseUrl: 'postgresql://u:p@db.internal:5432/crm',
@@ -69,6 +74,7 @@ test('every variable is read', () => {
     poolAcquireTimeoutMs: 750,
     memberTokenTtlSeconds: 600,
     shutdownGraceMs: 0,
+    jobs: { enabled: false, schedule: false, pollSeconds: 5, concurrency: 3 },
   });
 });
 
@@ -81,6 +87,7 @@ test.each([
   ['LOG_LEVEL', 'verbose', /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
   ['ECRM_INTROSPECTION', 'maybe', /ECRM_INTROSPECTION must be true or false, got "maybe"/],
   ['ECRM_MAX_DEPTH', '0', /ECRM_MAX_DEPTH must be between 1 and 100/],
+  ['ECRM_JOBS_POLL_SECONDS', '0', /ECRM_JOBS_POLL_SECONDS must be between 1 and 30/],
   ['ECRM_MAX_COST', 'lots', /ECRM_MAX_COST must be a whole number/],
   ['ECRM_MAX_ALIASES', '1001', /ECRM_MAX_ALIASES must be between 1 and 1000/],
   ['ECRM_MAX_TOKENS', '10', /ECRM_MAX_TOKENS must be between 50 and 1000000/],

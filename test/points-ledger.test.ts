@@ -1,5 +1,4 @@
 import { LoyaltyProgramUpdateDocument, MemberMergeDocument, MembersPointsDocument, PointsLiabilityDocument, PointsRuleCreateDocument } from './generated/graphql';
-import { expirePoints } from '../src/modules/points/points-expiry';
 import { dataOf, startTestApp, type TestApp, type TestTenant } from './support/harness';
 import { createMember, createStore } from './support/access-fixtures';
 import { ago, nextId, orderInput, recordOrder, refundOrder } from './support/activity-fixtures';
@@ -303,9 +302,11 @@ describe('expiry', () => {
   });
 });
 
-/** Runs the expiry job for a tenant now. */
+/** Runs the expiry job for a tenant now, through the queue, as an administrator would. */
 async function runExpiry(own: TestTenant): Promise<{ members: number; points: number }> {
-  const em = t.orm.em.fork();
-  em.setFilterParams('tenant', { tenantId: own.id });
-  return expirePoints(em as never, own.id, new Date());
+  const run = 'mutation($input: JobRunInput!) { jobRun(input: $input) { jobRun { job state output } userErrors { code } } }';
+  const payload = dataOf(await t.gql(run, { input: { job: 'POINTS_EXPIRY' } }, { key: own.keys.ADMIN })).jobRun;
+  expect(payload.userErrors).toEqual([]);
+  expect(payload.jobRun).toMatchObject({ job: 'POINTS_EXPIRY', state: 'COMPLETED' });
+  return payload.jobRun.output;
 }

@@ -9,11 +9,15 @@ import { logger } from '../core/logger.js';
 import { createTenant, tenantCount } from '../modules/tenant/tenant.service.js';
 import { seedDemoTenant } from '../modules/demo/demo.service.js';
 import { demoReportLines, type DemoSize } from './cli-demo.js';
+import { startJobQueue } from './jobs.js';
+import { attachJobQueue, type JobQueue } from '../core/jobs/job-queue.js';
 
 export interface RunningApp {
   url: string;
   services: AppServices;
   server: RunningServer;
+  /** This process's scheduled-job queue. */
+  jobs: JobQueue;
   close(): Promise<void>;
 }
 
@@ -53,23 +57,35 @@ export interface StartOptions {
 /** Opens the database, applies migrations and serves GraphQL. */
 export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
   const db: Database = await openDatabase(config);
+  let jobs: JobQueue | undefined;
   try {
     const applied = await migrate(db.orm);
     if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
     if (options.bootstrap !== false) await bootstrap(db.orm, options.out ?? ((line) => process.stdout.write(`${line}\n`)), db.url, options.demo);
     const services: AppServices = { orm: db.orm, config, authenticator: new Authenticator(db.orm), logger };
+    const queue = await startJobQueue(db.orm, db.url, config, logger);
+    jobs = queue;
+    attachJobQueue(services, queue);
     const server = await startServer(services, await appSchema(), config.host, config.port);
     logger.info({ url: server.url, embeddedDatabase: db.embedded }, 'ecrm listening');
+    let closing: Promise<void> | undefined;
     return {
       url: server.url,
       services,
       server,
-      close: async () => {
-        await server.close();
-        await db.close();
-      },
+      jobs: queue,
+      // Callers waiting on a job return first; job workers and the scheduler stop after HTTP drains and
+      // before the pool closes, since a run in progress still uses it. Safe to call more than once.
+      close: () =>
+        (closing ??= (async () => {
+          queue.beginClosing();
+          await server.close();
+          await queue.stop();
+          await db.close();
+        })()),
     };
   } catch (error) {
+    await jobs?.stop();
     await db.close();
     throw error;
   }

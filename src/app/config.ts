@@ -16,6 +16,18 @@ export interface Config {
   poolAcquireTimeoutMs: number;
   memberTokenTtlSeconds: number;
   shutdownGraceMs: number;
+  jobs: JobsConfig;
+}
+
+/** The scheduled-job queue (src/core/jobs). */
+export interface JobsConfig {
+  /** Work jobs and fire schedules in this instance; when off it still enqueues (`jobRun`) and lists runs. */
+  enabled: boolean;
+  /** Fire the daily schedules from this instance (only with `enabled`). */
+  schedule: boolean;
+  pollSeconds: number;
+  /** Tenants worked at once per job in this instance. */
+  concurrency: number;
 }
 
 export interface QueryLimits {
@@ -91,5 +103,11 @@ export function loadConfig(env: Env = process.env): Config {
     poolAcquireTimeoutMs: int(env, 'ECRM_POOL_ACQUIRE_TIMEOUT_MS', 5_000, 100, 600_000),
     memberTokenTtlSeconds: int(env, 'ECRM_MEMBER_TOKEN_TTL_SECONDS', 3_600, 60, 30 * 86_400),
     shutdownGraceMs: int(env, 'ECRM_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    jobs: {
+      enabled: bool(env, 'ECRM_JOBS_ENABLED', true),
+      schedule: bool(env, 'ECRM_JOBS_SCHEDULE', true),
+      pollSeconds: int(env, 'ECRM_JOBS_POLL_SECONDS', 2, 1, 30),
+      concurrency: int(env, 'ECRM_JOBS_CONCURRENCY', 1, 1, 16),
+    },
   };
 }

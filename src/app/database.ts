@@ -4,6 +4,8 @@ import { startEmbeddedDatabase } from './embedded-db.js';
 import { ormConfig } from '../core/db/mikro-orm.config.js';
 import { registerActivitySteps } from '../modules/order/order.steps.js';
 import { registerPointsSteps } from '../modules/points/points.steps.js';
+import { registerTierSteps } from '../modules/tier/tier.steps.js';
+import { registerCouponSteps } from '../modules/coupon/coupon.steps.js';
 
 export interface Database {
   orm: MikroORM;
@@ -17,6 +19,8 @@ export async function openDatabase(config: Config): Promise<Database> {
   // Order matters: points follow the orders, tiers follow both.
   registerActivitySteps();
   registerPointsSteps();
+  registerTierSteps();
+  registerCouponSteps();
   const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase(config.dataDir, config.embeddedPgPort);
   const url = config.databaseUrl ?? embedded!.url;
   let orm: MikroORM;

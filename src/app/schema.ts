@@ -16,7 +16,11 @@ import { MemberTouchpointsResolver } from '../modules/touchpoint/touchpoint-memb
 import { OrderResolver } from '../modules/order/order.resolver.js';
 import { MemberOrdersResolver, TouchpointOrderResolver } from '../modules/order/order-member.resolver.js';
 import { LoyaltyProgramResolver } from '../modules/points/loyalty-program.resolver.js';
+import { CardScanResolver, MemberCardResolver, MembershipCardResolver } from '../modules/card/card.resolver.js';
+import { CouponResolver, MemberCouponsResolver, PointsCouponResolver } from '../modules/coupon/coupon.resolver.js';
 import { MemberPointsResolver, PointsAccountResolver, PointsResolver } from '../modules/points/points.resolver.js';
+import { MemberTierResolver, TierChangeResolver, TierResolver } from '../modules/tier/tier.resolver.js';
+import { JobResolver } from '../modules/job/job.resolver.js';
 
 export const RESOLVERS = [
   NodeResolver,
@@ -35,6 +39,16 @@ export const RESOLVERS = [
   PointsResolver,
   MemberPointsResolver,
   PointsAccountResolver,
+  MemberCardResolver,
+  MembershipCardResolver,
+  CardScanResolver,
+  CouponResolver,
+  MemberCouponsResolver,
+  PointsCouponResolver,
+  TierResolver,
+  MemberTierResolver,
+  TierChangeResolver,
+  JobResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -64,7 +64,9 @@ async function createDatabase(): Promise<{ url: string; drop: () => Promise<void
 /** A migrated database of this test file's own and the real server on a free port. */
 export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const database = await createDatabase();
-  const config: Config = { ...loadConfig({ ...process.env, DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent' }), ...overrides };
+  // Job workers run (jobRun works), but the daily schedules never fire in a test unless it asks for them.
+  const env = { ...process.env, DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', ECRM_JOBS_SCHEDULE: 'false' };
+  const config: Config = { ...loadConfig(env), ...overrides };
   const app = await startApp(config, { bootstrap: false });
   const orm = app.services.orm;
   const knex = (orm.em.getConnection() as unknown as { getKnex(): { client: { on(event: string, fn: (q: { sql: string }) => void): void } } }).getKnex();

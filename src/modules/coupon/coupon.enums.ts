@@ -9,7 +9,7 @@ export enum CouponKind {
 
 /** Where a coupon stands. EXPIRED is derived from its validity when read. */
 export enum CouponStatus {
-  /** Issued, within its validity, not redeemed. */
+  /** Issued and neither redeemed, withdrawn nor past its end (it may not be valid yet: see validFrom). */
   AVAILABLE = 'AVAILABLE',
   REDEEMED = 'REDEEMED',
   EXPIRED = 'EXPIRED',
@@ -25,5 +25,14 @@ export enum CouponSource {
 }
 
 registerEnumType(CouponKind, { name: 'CouponKind', description: 'What a coupon takes off.' });
-registerEnumType(CouponStatus, { name: 'CouponStatus', description: 'Where a coupon stands.' });
+registerEnumType(CouponStatus, {
+  name: 'CouponStatus',
+  description: 'Where a coupon stands.',
+  valuesConfig: {
+    AVAILABLE: { description: 'Issued and neither redeemed, withdrawn nor past its end (it may not be valid yet: see validFrom).' },
+    REDEEMED: { description: 'Used on an order.' },
+    EXPIRED: { description: 'Past its end, unredeemed.' },
+    VOID: { description: 'Withdrawn by an administrator, or because its member was erased.' },
+  },
+});
 registerEnumType(CouponSource, { name: 'CouponSource', description: 'How a coupon reached the member.' });

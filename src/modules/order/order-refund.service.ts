@@ -10,6 +10,7 @@ import { lockMembersForOrders, refreshMemberStats } from './member-stats.js';
 import { ruleError } from './order.service.js';
 import { reverseForOrder } from '../points/points-order.js';
 import { actorOf } from '../points/points-request.js';
+import { upgradeTiers } from '../tier/tier-upgrade.js';
 
 /** What the client asked for, normalised: a retry must ask for exactly this again. */
 function requestOf(input: OrderRefundInput): Record<string, unknown> {
@@ -71,6 +72,8 @@ export class OrderRefundService {
         await reverseForOrder(em, order, actorOf(this.ctx));
         await writeOrderEvents(em, order, [refundEvent(order, refundId, amount, at)]);
         await refreshMemberStats(em, tenantId, [order.memberId]);
+        // Growth falls with a refund; the tier waits for its review, but the stored growth value follows now.
+        await upgradeTiers(em, tenantId, [order.memberId]);
         return order;
       }),
     );

@@ -16,6 +16,7 @@ import { lockBuyer, refreshMemberStats } from './member-stats.js';
 import { MemberStatus } from '../member/member.enums.js';
 import { earnForOrder, reverseForOrder } from '../points/points-order.js';
 import { actorOf } from '../points/points-request.js';
+import { upgradeTiers } from '../tier/tier-upgrade.js';
 
 export function ruleError(error: unknown, field: string[]): never {
   if (error instanceof OrderRuleError) throw new RollbackWith(userError(field, error.message, UserErrorCode[error.code]));
@@ -100,6 +101,7 @@ export class OrderService {
     if (order.refundedAmount !== refundedBefore) await reverseForOrder(em, order, actorOf(this.ctx));
     await writeOrderEvents(em, order, events);
     await refreshMemberStats(em, tenantId, [order.memberId]);
+    await upgradeTiers(em, tenantId, [order.memberId]);
     return order;
   }
 

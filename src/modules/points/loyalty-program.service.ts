@@ -52,6 +52,11 @@ export class LoyaltyProgramService {
     return paginate(this.ctx.em, PointsRule, {}, pageRequest(args), { createdAt: 'desc', id: 'desc' });
   }
 
+  async ruleByGlobalId(globalId: string): Promise<PointsRule | null> {
+    const id = idOf(globalId, 'PointsRule');
+    return id ? this.ctx.em.findOne(PointsRule, { id }) : null;
+  }
+
   async createRule(input: PointsRuleInput): Promise<Outcome<PointsRule>> {
     if (input.id) return fail(userError(['input', 'id'], 'a new rule has no id; use pointsRuleUpdate to change one', UserErrorCode.INVALID));
     const rule = Object.assign(new PointsRule(), { tenantId: tenantIdOf(this.ctx) });

@@ -8,11 +8,7 @@ import { requestHash } from './points-request.js';
 import { commonErrors, PointsService, type LedgerResult } from './points.service.js';
 import type { PointsRedeemInput } from './points.inputs.js';
 import { CouponSource } from '../coupon/coupon.enums.js';
-// WIP: replaced by the coupon module's functions when they land.
-const templateForPoints = async (..._args: unknown[]): Promise<{ pointsCost: number | null; name: string }> => {
-  throw new RollbackWith(userError(['input', 'couponTemplateId'], 'coupons are not available yet', UserErrorCode.INVALID));
-};
-const issueCoupon = async (..._args: unknown[]): Promise<{ id: string; pointsEntryId: string | null }> => ({ id: '', pointsEntryId: null });
+import { issueCoupon, templateForPoints } from '../coupon/coupon-issue.js';
 
 /** Checks the fields a purpose needs; returns the normalised request. */
 function validate(input: PointsRedeemInput, errors: UserError[]): Record<string, unknown> {

@@ -11,6 +11,8 @@ import { PointsEntryKind } from './points.enums.js';
 import { debit, earn, ensureAccount, entryByKey, lockAccount, takeFromLots, type EntryFields, type EntryRow } from './points-ledger.js';
 import { actorOf, isKeyConflict, keyError, replayOf, requestHash } from './points-request.js';
 import { expireBatch } from './points-expiry.js';
+import { TierBasis } from '../tier/tier.enums.js';
+import { upgradeTiers } from '../tier/tier-upgrade.js';
 import type { PointsAdjustInput, PointsEarnInput } from './points.inputs.js';
 
 const MAX_POINTS = 10_000_000;
@@ -80,7 +82,10 @@ export class PointsService {
       const fields = { ...this.fields({ tenantId, id: memberId }, hash, extra), at: now };
       try {
         const entry = await earn(this.ctx.em, { ...fields, kind, points, expiresAt: expiryOf(program, now) });
-        if (entry) return ok({ entry });
+        if (entry) {
+          if (kind === PointsEntryKind.EARN && program.tierBasis === TierBasis.POINTS_EARNED) await this.upgradeTier(tenantId, entry.member_id);
+          return ok({ entry });
+        }
       } catch (error) {
         if (!isKeyConflict(error)) throw error;
         return this.replay(tenantId, extra.key, hash);
@@ -95,6 +100,14 @@ export class PointsService {
       await ensureAccount(this.ctx.em, tenantId, memberId);
     }
     throw new Error('points could not be credited after 3 attempts');
+  }
+
+  /** Points earned count as growth under POINTS_EARNED: a crossing upgrades at once, under the account lock. */
+  private async upgradeTier(tenantId: string, memberId: string): Promise<void> {
+    await this.ctx.em.transactional(async (em) => {
+      await lockAccount(em, tenantId, memberId);
+      await upgradeTiers(em, tenantId, [memberId]);
+    });
   }
 
   /** Runs a multi-statement ledger change in a transaction under the caller's idempotency key. */

@@ -15,6 +15,18 @@ import { OrderNode } from '../order/order.type.js';
 import { OrderQueryService } from '../order/order-query.service.js';
 import { TouchpointNode } from '../touchpoint/touchpoint.type.js';
 import { TouchpointService } from '../touchpoint/touchpoint.service.js';
+import { JobRunNode } from '../job/job.type.js';
+import { JobService } from '../job/job.service.js';
+import { TierNode } from '../tier/tier.type.js';
+import { TierService } from '../tier/tier.service.js';
+import { PointsEntryNode } from '../points/points.type.js';
+import { PointsQueryService } from '../points/points-query.service.js';
+import { PointsRuleNode } from '../points/loyalty-program.type.js';
+import { LoyaltyProgramService } from '../points/loyalty-program.service.js';
+import { CouponNode, CouponTemplateNode } from '../coupon/coupon.type.js';
+import { CouponService } from '../coupon/coupon.service.js';
+import { CouponTemplateService } from '../coupon/coupon-template.service.js';
+import { tenantSettings } from '../tenant/tenant-settings.js';
 
 type NodeFetcher = (ctx: GraphQLContext, id: string) => Promise<Node | null>;
 
@@ -35,6 +47,33 @@ const FETCHERS: Record<string, NodeFetcher> = {
   Touchpoint: async (ctx, id) => {
     const touchpoint = await new TouchpointService(ctx).findByGlobalId(id);
     return touchpoint && TouchpointNode.from(touchpoint);
+  },
+  JobRun: async (ctx, id) => {
+    const run = await new JobService(ctx).findByGlobalId(id);
+    return run && JobRunNode.from(run);
+  },
+  Tier: async (ctx, id) => {
+    const tier = await new TierService(ctx).findByGlobalId(id);
+    return tier && TierNode.from(tier);
+  },
+  PointsEntry: async (ctx, id) => {
+    const entry = await new PointsQueryService(ctx).entryByGlobalId(id);
+    // A member token reads its own ledger only.
+    if (!entry || (ctx.viewer.kind === 'member' && entry.memberId !== ctx.viewer.memberId)) return null;
+    return PointsEntryNode.from(entry, ctx.viewer);
+  },
+  PointsRule: async (ctx, id) => {
+    const rule = await new LoyaltyProgramService(ctx).ruleByGlobalId(id);
+    return rule && PointsRuleNode.from(rule);
+  },
+  Coupon: async (ctx, id) => {
+    const coupon = await new CouponService(ctx).findByGlobalId(id);
+    if (!coupon || (ctx.viewer.kind === 'member' && coupon.memberId !== ctx.viewer.memberId)) return null;
+    return CouponNode.from(coupon, (await tenantSettings(ctx)).currency);
+  },
+  CouponTemplate: async (ctx, id) => {
+    const template = await new CouponTemplateService(ctx).findByGlobalId(id);
+    return template && CouponTemplateNode.from(template, (await tenantSettings(ctx)).currency);
   },
   AccessKey: async (ctx, id) => {
     if (ctx.viewer.kind !== 'key' || ctx.viewer.role !== Role.OWNER) return null;

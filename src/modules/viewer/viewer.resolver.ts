@@ -29,13 +29,23 @@ class MemberTokenCreatePayload {
   userErrors!: UserError[];
 }
 
+@ObjectType('Viewer', { simpleResolvers: true, description: 'Who a member token speaks for: a mobile app’s entry point.' })
+class ViewerNode {
+  @Field(() => MemberNode, { description: 'The member (after merges, the survivor).' })
+  member!: MemberNode;
+
+  @Field(() => Date, { description: 'When the token stops working.' })
+  tokenExpiresAt!: Date;
+}
+
 @Resolver()
 export class ViewerResolver {
   @Authorized([MEMBER_ROLE])
-  @Query(() => MemberNode, { nullable: true, description: 'The member a member token was issued for (mobile apps).' })
-  async viewer(@Ctx() ctx: GraphQLContext): Promise<MemberNode | null> {
+  @Query(() => ViewerNode, { nullable: true, description: 'The member a member token was issued for, with its card, points and coupons (mobile apps); null once the member is erased.' })
+  async viewer(@Ctx() ctx: GraphQLContext): Promise<ViewerNode | null> {
+    if (ctx.viewer.kind !== 'member') return null;
     const member = await new ViewerService(ctx).member();
-    return member && MemberNode.from(member, ctx.viewer);
+    return member && Object.assign(new ViewerNode(), { member: MemberNode.from(member, ctx.viewer), tokenExpiresAt: ctx.viewer.expiresAt });
   }
 
   @Authorized(WRITERS)

@@ -1,11 +1,28 @@
 import type { RootFieldRule } from '../role-rules';
 import { POINTS_RULES } from './points';
+import { TIER_RULES } from './tier';
+import { JOB_RULES } from './job';
+import { COUPON_RULES } from './coupon';
+import { CARD_RULES } from './card';
 
 /** Role rows of the modules that keep them beside their tests; access-roles.test.ts runs them all. */
-export const MODULE_RULES: RootFieldRule[] = [...POINTS_RULES];
+export const MODULE_RULES: RootFieldRule[] = [...POINTS_RULES, ...TIER_RULES, ...JOB_RULES, ...COUPON_RULES, ...CARD_RULES];
 
 /**
  * Mutations that take ids whose cross-tenant refusal is tested in a module's own test file (named here)
  * rather than in tenancy.test.ts's table; the table's guard accepts them.
  */
-export const TENANCY_COVERED_ELSEWHERE: Record<string, string> = {};
+export const TENANCY_COVERED_ELSEWHERE: Record<string, string> = {
+  tierUpdate: 'test/tier.test.ts',
+  tierRetire: 'test/tier.test.ts',
+  // Takes no ids; tier.test.ts shows a tenant's tiers stay its own.
+  tierCreate: 'test/tier.test.ts',
+  // Takes no ids; jobs.test.ts shows a tenant only runs and sees its own jobs.
+  jobRun: 'test/jobs.test.ts',
+  couponIssue: 'test/coupon.test.ts',
+  couponTemplateUpdate: 'test/coupon.test.ts',
+  couponVoid: 'test/coupon.test.ts',
+  couponRedeem: 'test/coupon.test.ts',
+  // Takes no ids; coupon.test.ts shows another tenant's templates answer like missing ones.
+  couponTemplateCreate: 'test/coupon.test.ts',
+};

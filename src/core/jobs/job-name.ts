@@ -1,0 +1,7 @@
+/** The scheduled jobs that run once per tenant. Later issues add CHURN_SCORING, SEGMENT_REFRESH, CAMPAIGN_SEND. */
+export enum JobName {
+  POINTS_EXPIRY = 'POINTS_EXPIRY',
+  TIER_REVIEW = 'TIER_REVIEW',
+}
+
+export const JOB_NAMES: readonly JobName[] = Object.values(JobName);
