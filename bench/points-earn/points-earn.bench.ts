@@ -194,7 +194,7 @@ async function run(ctx: BenchContext): Promise<BenchResult> {
     },
     ratio,
     notes: [
-      'ratio = apiOpsPerSecond / pgbenchTps: pointsEarn through HTTP + GraphQL vs pgbench sending the same statements (the loyalty programme read, then EARN_SQL) against the same database, tables and accounts',
+      'ratio = apiOpsPerSecond / pgbenchTps: pointsEarn through HTTP + GraphQL vs pgbench sending the same statement (EARN_SQL; the cached loyalty programme is re-read at most every 5 s) against the same database, tables and accounts',
       `pgbench: -c ${SHAPE.concurrency} -j ${PGBENCH_THREADS} -M prepared (parsed and planned once per connection: the database's best), then -M simple for ${simpleSeconds} s (values pasted into the text, parsed and planned every time: how the server sends them, as MikroORM's execute and find inline the values); each statement auto-committed, as the server sends them; ${pgbench.version}`,
       `pgbench's EARN statement is EARN_SQL with its :params replaced (same CTEs, locks and writes): random member n in 1..${MEMBERS} (id md5(tenant:n) as seeded), 1..${MAX_POINTS} points, now() for the time, time-ordered ids like uuidv7, gen_random_uuid() keys`,
       `API: autocannon, ${SHAPE.concurrency} connections, random member, 1..${MAX_POINTS} points and a unique idempotency key per request; the server's pool has ${poolMax} connections, pgbench ${SHAPE.concurrency}`,

@@ -17,10 +17,6 @@ export type PgbenchMode = 'prepared' | 'simple';
 const DEFINES = ['tenantId', 'kind', 'reason', 'actor', 'hash', 'breakdown', 'expiresAt'] as const;
 const variable = (name: string, mode: PgbenchMode) => ((DEFINES as readonly string[]).includes(name) && mode === 'simple' ? `':${name}'` : `:${name}`);
 
-/** The server's read of the loyalty programme before every earn, as MikroORM sends it (tenant filter, then the loader's `in`). */
-export const programSql = (mode: PgbenchMode) =>
-  `select "l0".* from "loyalty_program" as "l0" where "l0"."tenant_id" = ${variable('tenantId', mode)} and "l0"."tenant_id" in (${variable('tenantId', mode)})`;
-
 /**
  * A uuid in uuidv7's layout (ms time, then random bits) from a pgbench random integer: time-ordered like the
  * server's ids, so both writers meet the same index locality. `now()` and the variable are fixed within the
@@ -60,14 +56,16 @@ export function pgbenchEarnSql(mode: PgbenchMode): string {
 // 2^60 - 1: 60 random bits below the 12 hex digits of time and the version digit (written out: a double would round it).
 const RANDOM_MAX = '1152921504606846975';
 
-/** The pgbench script: one pointsEarn's statements, in the server's order, each in its own (auto-committed) transaction. */
+/**
+ * The pgbench script: what one pointsEarn sends, the one auto-committed EARN statement (the server reads the
+ * loyalty programme once per tenant every few seconds, counted as background).
+ */
 export function pgbenchScript(members: number, maxPoints: number, mode: PgbenchMode): string {
   return [
     `\\set m random(1, ${members})`,
     `\\set amount random(1, ${maxPoints})`,
     `\\set entryRandom random(0, ${RANDOM_MAX})`,
     `\\set lotRandom random(0, ${RANDOM_MAX})`,
-    `${programSql(mode)};`,
     `${pgbenchEarnSql(mode).trim()};`,
     '',
   ].join('\n');

@@ -28,14 +28,15 @@ registerEnumType(IdentityChannel, { name: 'IdentityChannel', description: 'Where
 registerEnumType(ConsentChannel, { name: 'ConsentChannel', description: 'Outbound channels that need consent.' });
 
 /** Identity channels whose external ids are personal data. */
-const PERSONAL_IDENTITIES = new Set([IdentityChannel.PHONE, IdentityChannel.EMAIL]);
+// A membership card number is a bearer credential at some tills: masked like contact details.
+const PERSONAL_IDENTITIES = new Set([IdentityChannel.PHONE, IdentityChannel.EMAIL, IdentityChannel.MEMBER_CARD]);
 
 @ObjectType('MemberIdentity', { simpleResolvers: true, description: 'An external account bound to a member.' })
 export class MemberIdentityNode {
   @Field(() => IdentityChannel, { description: 'Where the account lives.' })
   channel!: IdentityChannel;
 
-  @Field({ description: 'The account id on that channel (masked for ANALYST keys when it is a phone or e-mail).' })
+  @Field({ description: 'The account id on that channel (masked for ANALYST keys when it is a phone, an e-mail or a membership card).' })
   externalId!: string;
 
   @Field({ description: 'When it was bound.' })
@@ -44,7 +45,8 @@ export class MemberIdentityNode {
   static from(identity: Pick<MemberIdentity, 'channel' | 'externalId' | 'createdAt'>, viewer: Viewer): MemberIdentityNode {
     let externalId = identity.externalId;
     if (masksPersonalData(viewer) && PERSONAL_IDENTITIES.has(identity.channel)) {
-      externalId = identity.channel === IdentityChannel.PHONE ? maskPhone(externalId) : maskEmail(externalId);
+      externalId =
+        identity.channel === IdentityChannel.PHONE ? maskPhone(externalId) : identity.channel === IdentityChannel.EMAIL ? maskEmail(externalId) : `${MASKED}${externalId.slice(-4)}`;
     }
     return Object.assign(new MemberIdentityNode(), { channel: identity.channel, externalId, boundAt: identity.createdAt });
   }
