@@ -60,6 +60,7 @@ describe('an ANALYST key', () => {
     const expectedIdentities = full.identities.map((identity) => {
       if (identity.channel === 'PHONE') return { ...identity, externalId: MASKED_PHONE };
       if (identity.channel === 'EMAIL') return { ...identity, externalId: 'l***@example.cn' };
+      if (identity.channel === 'MEMBER_CARD') return { ...identity, externalId: '***0001' };
       return identity;
     });
     expect(masked.identities).toEqual(expectedIdentities);
