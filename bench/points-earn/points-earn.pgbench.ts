@@ -10,7 +10,7 @@ import { sleep, withTimeout } from '../lib/scope.js';
 import { cpuSince, postgresCpuSeconds, reapedChildrenCpuSeconds } from './points-earn.cpu.js';
 import { MEMBER_ID_SQL } from './points-earn.seed.js';
 
-/** pgbench's query modes used here: prepared (the database's best) and simple (the server's: MikroORM inlines the values). */
+/** pgbench's query modes used here: prepared (the database's best, and what the server does for EARN_SQL) and simple (how the ORM sends other statements: values inlined). */
 export type PgbenchMode = 'prepared' | 'simple';
 
 /** The run's fixed values (-D), strings all; with -M simple pgbench pastes them in verbatim, so they need quotes there. */

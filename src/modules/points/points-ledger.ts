@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidv7 } from '../../core/ids.js';
+import { preparedRows } from '../../core/db/prepared.js';
 import type { Channel } from '../../core/channel.js';
 import { PointsEntryKind } from './points.enums.js';
 
@@ -115,15 +116,18 @@ export interface EarnArgs extends EntryFields {
   expiresAt: Date | null;
 }
 
-/** Adds points; null when the member has no account yet or is not active (see EARN_SQL). */
-export async function earn(em: EntityManager, args: EarnArgs): Promise<EntryRow | null> {
+/**
+ * Adds points; null when the member has no account yet or is not active (see EARN_SQL). `prepared` runs it
+ * as a named prepared statement on its own pooled connection: only outside a transaction (the hot path).
+ */
+export async function earn(em: EntityManager, args: EarnArgs, options: { prepared?: boolean } = {}): Promise<EntryRow | null> {
   const values = {
     ...entryValues(args, args.kind, args.points),
     earned: args.kind === PointsEntryKind.EARN ? args.points : 0,
     lotId: uuidv7(),
     expiresAt: args.expiresAt,
   };
-  const [row] = await run<EntryRow>(em, EARN_SQL, values);
+  const [row] = options.prepared ? await preparedRows<EntryRow>(em, 'ecrm_points_earn_v1', EARN_SQL, values) : await run<EntryRow>(em, EARN_SQL, values);
   return row ?? null;
 }
 

@@ -31,7 +31,11 @@ export function replayOf(entry: EntryRow, hash: string): { entry: EntryRow } | {
 
 /** Whether an error is the idempotency key's unique index (a concurrent request with the same key won). */
 export function isKeyConflict(error: unknown): boolean {
-  return error instanceof UniqueConstraintViolationException && /points_entry_tenant_id_idempotency_key_unique/.test(String((error as Error).message));
+  const constraint = 'points_entry_tenant_id_idempotency_key_unique';
+  // Through the ORM a wrapped exception; through a prepared statement the driver's error (SQLSTATE 23505).
+  if (error instanceof UniqueConstraintViolationException) return String((error as Error).message).includes(constraint);
+  const driver = error as { code?: string; constraint?: string };
+  return driver?.code === '23505' && driver.constraint === constraint;
 }
 
 /** Who is acting, as stored on entries. */

@@ -81,7 +81,7 @@ export class PointsService {
     for (let attempt = 0; attempt < 3; attempt++) {
       const fields = { ...this.fields({ tenantId, id: memberId }, hash, extra), at: now };
       try {
-        const entry = await earn(this.ctx.em, { ...fields, kind, points, expiresAt: expiryOf(program, now) });
+        const entry = await earn(this.ctx.em, { ...fields, kind, points, expiresAt: expiryOf(program, now) }, { prepared: true });
         if (entry) {
           if (kind === PointsEntryKind.EARN && program.tierBasis === TierBasis.POINTS_EARNED) await this.upgradeTier(tenantId, entry.member_id);
           return ok({ entry });
