@@ -26,8 +26,10 @@ async function expectConsistent(memberId: string) {
 describe('earning on orders', () => {
   test('a paid order earns at the programme rate, with the breakdown on the entry', async () => {
     const memberId = await createMember(t, tenant.keys.ADMIN);
-    await recordOrder(t, tenant.keys.INGEST, orderInput(memberId)); // 25.00 paid -> 25 points at 1 per 1.00
+    const storeId = await createStore(t, tenant.keys.ADMIN);
+    const order = await recordOrder(t, tenant.keys.INGEST, orderInput(memberId, { channel: 'STORE', storeId })); // 25.00 paid -> 25 points at 1 per 1.00
     const { account, entries } = await pointsOf(t, tenant.keys.ADMIN, memberId);
+    expect(entries[0]).toMatchObject({ channel: 'STORE', store: { id: storeId }, order: { id: order.id, externalId: order.externalId }, reason: `order ${order.externalId}` });
     expect(account).toMatchObject({ balance: 25, spendablePoints: 25, debt: 0, earned: 25, redeemed: 0 });
     expect(account.moneyValue).toEqual({ amount: 25, currency: 'CNY' });
     expect(entries).toHaveLength(1);

@@ -18,7 +18,7 @@ import { MemberOrdersResolver, TouchpointOrderResolver } from '../modules/order/
 import { LoyaltyProgramResolver } from '../modules/points/loyalty-program.resolver.js';
 import { CardScanResolver, MemberCardResolver, MembershipCardResolver } from '../modules/card/card.resolver.js';
 import { CouponResolver, MemberCouponsResolver, PointsCouponResolver } from '../modules/coupon/coupon.resolver.js';
-import { MemberPointsResolver, PointsAccountResolver, PointsResolver } from '../modules/points/points.resolver.js';
+import { MemberPointsResolver, PointsAccountResolver, PointsEntryResolver, PointsResolver } from '../modules/points/points.resolver.js';
 import { MemberTierResolver, TierChangeResolver, TierResolver } from '../modules/tier/tier.resolver.js';
 import { JobResolver } from '../modules/job/job.resolver.js';
 
@@ -39,6 +39,7 @@ export const RESOLVERS = [
   PointsResolver,
   MemberPointsResolver,
   PointsAccountResolver,
+  PointsEntryResolver,
   MemberCardResolver,
   MembershipCardResolver,
   CardScanResolver,

@@ -35,7 +35,7 @@ export async function tryAdjust(t: TestApp, key: string, input: Partial<PointsAd
 
 /** The member's account and the whole ledger (all pages), read through the API. */
 export async function pointsOf(t: TestApp, key: string, memberId: string) {
-  const entries: { id: string; kind: string; amount: number; balanceAfter: number; debtAfter: number; breakdown?: unknown; reason?: string | null }[] = [];
+  const entries: { id: string; kind: string; amount: number; balanceAfter: number; debtAfter: number; breakdown?: unknown; reason?: string | null; channel?: string | null; store?: { id: string } | null; order?: { id: string; externalId: string } | null }[] = [];
   let after: string | null | undefined;
   let account;
   do {

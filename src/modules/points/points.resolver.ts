@@ -8,6 +8,10 @@ import { INGESTERS } from '../touchpoint/touchpoint.resolver.js';
 import { MemberNode } from '../member/member.type.js';
 import { memberById } from '../member/member.loaders.js';
 import { tenantSettings } from '../tenant/tenant-settings.js';
+import { StoreNode } from '../store/store.type.js';
+import { storeById } from '../store/store.loaders.js';
+import { OrderNode } from '../order/order.type.js';
+import { orderById } from '../order/order.loaders.js';
 import { PointsAdjustInput, PointsEarnInput, PointsRedeemInput } from './points.inputs.js';
 import { PointsService, type LedgerResult } from './points.service.js';
 import { PointsRedeemService } from './points-redeem.service.js';
@@ -93,6 +97,24 @@ export class MemberPointsResolver {
   @FieldResolver(() => PointsEntryConnection, { description: 'The member’s points ledger, newest first.' })
   async pointsHistory(@Root() member: MemberNode, @Args() args: PageArgs, @Ctx() ctx: GraphQLContext): Promise<PointsEntryConnection> {
     return PointsEntryConnection.from(await new PointsQueryService(ctx).history(member.dbId, args), (entry) => PointsEntryNode.from(entry, ctx.viewer));
+  }
+}
+
+/** Where a ledger entry happened and what it was about. */
+@Resolver(() => PointsEntryNode)
+export class PointsEntryResolver {
+  @FieldResolver(() => StoreNode, { nullable: true, description: 'The store where it happened.' })
+  async store(@Root() entry: PointsEntryNode, @Ctx() ctx: GraphQLContext): Promise<StoreNode | null> {
+    if (!entry.storeDbId) return null;
+    const store = await ctx.loaders.get(storeById).load(entry.storeDbId);
+    return store && StoreNode.from(store);
+  }
+
+  @FieldResolver(() => OrderNode, { nullable: true, description: 'The order that earned or took back these points.' })
+  async order(@Root() entry: PointsEntryNode, @Ctx() ctx: GraphQLContext): Promise<OrderNode | null> {
+    if (!entry.orderDbId) return null;
+    const order = await ctx.loaders.get(orderById).load(entry.orderDbId);
+    return order && OrderNode.from(order);
   }
 }
 
