@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123185518_Initial } from './Migration20261123185518_Initial.js';
 import { Migration20261123191507_TouchpointsOrders } from './Migration20261123191507_TouchpointsOrders.js';
 import { Migration20261123212216_LoyaltyPointsTiersCoupons } from './Migration20261123212216_LoyaltyPointsTiersCoupons.js';
+import { Migration20261123230553_Rfm } from './Migration20261123230553_Rfm.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has landed. */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123185518_Initial', class: Migration20261123185518_Initial },
   { name: 'Migration20261123191507_TouchpointsOrders', class: Migration20261123191507_TouchpointsOrders },
   { name: 'Migration20261123212216_LoyaltyPointsTiersCoupons', class: Migration20261123212216_LoyaltyPointsTiersCoupons },
+  { name: 'Migration20261123230553_Rfm', class: Migration20261123230553_Rfm },
 ];

@@ -6,6 +6,7 @@ import { registerActivitySteps } from '../modules/order/order.steps.js';
 import { registerPointsSteps } from '../modules/points/points.steps.js';
 import { registerTierSteps } from '../modules/tier/tier.steps.js';
 import { registerCouponSteps } from '../modules/coupon/coupon.steps.js';
+import { registerSegmentSteps } from '../modules/segment/segment.steps.js';
 
 export interface Database {
   orm: MikroORM;
@@ -21,6 +22,7 @@ export async function openDatabase(config: Config): Promise<Database> {
   registerPointsSteps();
   registerTierSteps();
   registerCouponSteps();
+  registerSegmentSteps();
   const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase(config.dataDir, config.embeddedPgPort);
   const url = config.databaseUrl ?? embedded!.url;
   let orm: MikroORM;

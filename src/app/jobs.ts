@@ -6,6 +6,7 @@ import { registerTenantJob } from '../core/jobs/tenant-jobs.js';
 import type { Logger } from '../core/logger.js';
 import { expirePoints } from '../modules/points/points-expiry.js';
 import { reviewTiers } from '../modules/tier/tier-review.js';
+import { refreshRfm } from '../modules/segment/rfm.sql.js';
 
 let registered = false;
 
@@ -28,6 +29,12 @@ export function registerModuleJobs(): void {
     description: 'Places every member whose tier period has ended in the tier their growth value now reaches, up or down.',
     cron: '30 0 * * *',
     run: (em, tenantId, now) => reviewTiers(em, tenantId, now),
+  });
+  registerTenantJob({
+    name: JobName.RFM_REFRESH,
+    description: 'Recomputes every buyer’s RFM scores, cell and group in one set-based pass.',
+    cron: '45 0 * * *',
+    run: (em, tenantId, now) => refreshRfm(em, tenantId, now),
   });
 }
 

@@ -16,6 +16,7 @@ import { MemberTouchpointsResolver } from '../modules/touchpoint/touchpoint-memb
 import { OrderResolver } from '../modules/order/order.resolver.js';
 import { MemberOrdersResolver, TouchpointOrderResolver } from '../modules/order/order-member.resolver.js';
 import { LoyaltyProgramResolver } from '../modules/points/loyalty-program.resolver.js';
+import { MemberRfmResolver, RfmResolver } from '../modules/segment/rfm.resolver.js';
 import { CardScanResolver, MemberCardResolver, MembershipCardResolver } from '../modules/card/card.resolver.js';
 import { CouponResolver, MemberCouponsResolver, PointsCouponResolver } from '../modules/coupon/coupon.resolver.js';
 import { MemberPointsResolver, PointsAccountResolver, PointsEntryResolver, PointsResolver } from '../modules/points/points.resolver.js';
@@ -40,6 +41,8 @@ export const RESOLVERS = [
   MemberPointsResolver,
   PointsAccountResolver,
   PointsEntryResolver,
+  RfmResolver,
+  MemberRfmResolver,
   MemberCardResolver,
   MembershipCardResolver,
   CardScanResolver,

@@ -191,6 +191,7 @@ export type IngestStatus =
 export type JobName =
   /** Expires points past their expiry date. */
   | 'POINTS_EXPIRY'
+  | 'RFM_REFRESH'
   /** Reviews tiers at the end of each member's tier period, down as well as up. */
   | 'TIER_REVIEW';
 
@@ -615,6 +616,8 @@ export type TenantUpdateInput = {
   currency?: string | null | undefined;
   /** New name, 1 to 200 characters. */
   name?: string | null | undefined;
+  /** Days of orders RFM scores look at, 30 to 1825 (default 365); applies at the next RFM_REFRESH. */
+  rfmWindowDays?: number | null | undefined;
   /** What ingestion does with unknown identities. */
   unknownIdentityPolicy?: UnknownIdentityPolicy | null | undefined;
 };

@@ -14,6 +14,7 @@ import { LoyaltyProgram } from '../../modules/points/loyalty-program.entity.js';
 import { PointsAccount, PointsEntry, PointsLot, PointsRule } from '../../modules/points/points.entity.js';
 import { MemberTier, Tier, TierChange } from '../../modules/tier/tier.entity.js';
 import { Coupon, CouponTemplate } from '../../modules/coupon/coupon.entity.js';
+import { MemberRfm } from '../../modules/segment/rfm.entity.js';
 
 /** Entities whose rows belong to one tenant: the `tenant` filter applies to each. */
 export const TENANT_SCOPED_ENTITIES = [
@@ -41,6 +42,7 @@ export const TENANT_SCOPED_ENTITIES = [
   TierChange,
   CouponTemplate,
   Coupon,
+  MemberRfm,
 ];
 
 export const ENTITIES = [TenantScopedEntity, ConsentDecision, Tenant, ...TENANT_SCOPED_ENTITIES];

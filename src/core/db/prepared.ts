@@ -9,6 +9,17 @@ interface KnexClient {
   releaseConnection(connection: PgClient): Promise<void>;
 }
 
+/** `:name` placeholders to knex's positional `?` (a `::cast` is left alone). */
+export function named(sql: string, values: Record<string, unknown>): [string, unknown[]] {
+  const params: unknown[] = [];
+  const text = sql.replace(/(?<!:):([a-zA-Z]\w*)/g, (_match, name: string) => {
+    if (!(name in values)) throw new Error(`no value for :${name}`);
+    params.push(values[name]);
+    return '?';
+  });
+  return [text, params];
+}
+
 /** `:name` placeholders to `$n` (one number per name; a `::cast` is left alone). */
 export function numbered(sql: string, values: Record<string, unknown>): { text: string; params: unknown[] } {
   const order = new Map<string, number>();

@@ -2,6 +2,7 @@
 export enum JobName {
   POINTS_EXPIRY = 'POINTS_EXPIRY',
   TIER_REVIEW = 'TIER_REVIEW',
+  RFM_REFRESH = 'RFM_REFRESH',
 }
 
 export const JOB_NAMES: readonly JobName[] = Object.values(JobName);

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidv7 } from '../../core/ids.js';
-import { preparedRows } from '../../core/db/prepared.js';
+import { named, preparedRows } from '../../core/db/prepared.js';
 import type { Channel } from '../../core/channel.js';
 import { PointsEntryKind } from './points.enums.js';
 
@@ -43,17 +43,6 @@ export interface EntryRow {
   request_hash: string;
   breakdown: Record<string, unknown> | null;
   created_at: Date;
-}
-
-/** `:name` placeholders to knex's positional `?` (a `::cast` is left alone). */
-export function named(sql: string, values: Record<string, unknown>): [string, unknown[]] {
-  const params: unknown[] = [];
-  const text = sql.replace(/(?<!:):([a-zA-Z]\w*)/g, (_match, name: string) => {
-    if (!(name in values)) throw new Error(`no value for :${name}`);
-    params.push(values[name]);
-    return '?';
-  });
-  return [text, params];
 }
 
 function run<T>(em: EntityManager, sql: string, values: Record<string, unknown>): Promise<T[]> {

@@ -6,6 +6,7 @@ export interface TenantSettings {
   countryCode: string;
   currency: string;
   policy: UnknownIdentityPolicy;
+  rfmWindowDays: number;
 }
 
 /**
@@ -18,7 +19,7 @@ const settingsById: LoaderFactory<string, TenantSettings> = (ctx) =>
     return ids.map((id) => {
       const tenant = tenants.get(id);
       if (!tenant) return new Error(`tenant ${id} not found`);
-      return { countryCode: tenant.countryCode, currency: tenant.currency, policy: tenant.unknownIdentityPolicy };
+      return { countryCode: tenant.countryCode, currency: tenant.currency, policy: tenant.unknownIdentityPolicy, rfmWindowDays: tenant.rfmWindowDays };
     });
   });
 

@@ -24,8 +24,12 @@ export async function updateTenant(ctx: GraphQLContext, input: TenantUpdateInput
     const [row] = await ctx.em.execute<{ n: string }[]>('select count(*) as n from orders where tenant_id = ?', [tenant.id]);
     if (Number(row?.n) > 0) errors.push(userError(['input', 'currency'], 'the currency cannot change once orders exist', UserErrorCode.CURRENCY_MISMATCH));
   }
+  if (input.rfmWindowDays != null && (!Number.isInteger(input.rfmWindowDays) || input.rfmWindowDays < 30 || input.rfmWindowDays > 1825)) {
+    errors.push(userError(['input', 'rfmWindowDays'], 'rfmWindowDays must be a whole number from 30 to 1825', UserErrorCode.INVALID));
+  }
   if (errors.length) return fail(...errors);
   if (name !== undefined) tenant.name = name;
+  if (input.rfmWindowDays != null) tenant.rfmWindowDays = input.rfmWindowDays;
   if (input.countryCode != null) tenant.countryCode = input.countryCode;
   if (input.currency != null) tenant.currency = input.currency;
   if (input.unknownIdentityPolicy != null) tenant.unknownIdentityPolicy = input.unknownIdentityPolicy;

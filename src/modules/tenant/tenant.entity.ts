@@ -30,6 +30,10 @@ export class Tenant {
   @Enum({ items: () => UnknownIdentityPolicy, default: UnknownIdentityPolicy.CREATE_MEMBER })
   unknownIdentityPolicy: UnknownIdentityPolicy = UnknownIdentityPolicy.CREATE_MEMBER;
 
+  /** Days of orders RFM scores look at. */
+  @Property({ type: 'integer', default: 365 })
+  rfmWindowDays: number = 365;
+
   /** HMAC key for member tokens; per tenant so one can be rotated without touching the others. */
   @Property({ type: 'text', hidden: true, lazy: true })
   tokenSecret: string = randomSecret();

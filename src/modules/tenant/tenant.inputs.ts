@@ -1,4 +1,4 @@
-import { Field, InputType } from 'type-graphql';
+import { Field, InputType, Int } from 'type-graphql';
 import { UnknownIdentityPolicy } from './tenant.entity.js';
 
 @InputType({ description: 'Changes to your tenant. Omitted fields stay.' })
@@ -14,4 +14,7 @@ export class TenantUpdateInput {
 
   @Field(() => UnknownIdentityPolicy, { nullable: true, description: 'What ingestion does with unknown identities.' })
   unknownIdentityPolicy?: UnknownIdentityPolicy | null;
+
+  @Field(() => Int, { nullable: true, description: 'Days of orders RFM scores look at, 30 to 1825 (default 365); applies at the next RFM_REFRESH.' })
+  rfmWindowDays?: number | null;
 }

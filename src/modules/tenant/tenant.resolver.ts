@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, Field, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, Int, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
 import type { GraphQLContext } from '../../core/context.js';
 import { READERS, WRITERS } from '../../core/auth/viewer.js';
 import { payloadOf, toPayload } from '../../core/graphql/payload.js';
@@ -28,6 +28,9 @@ export class TenantNode extends Node {
   @Field(() => UnknownIdentityPolicy, { description: 'What ingestion does with an identity no member has yet.' })
   unknownIdentityPolicy!: UnknownIdentityPolicy;
 
+  @Field(() => Int, { description: 'Days of orders RFM scores look at.' })
+  rfmWindowDays!: number;
+
   @Field({ description: 'When the tenant was created.' })
   createdAt!: Date;
 
@@ -38,6 +41,7 @@ export class TenantNode extends Node {
       countryCode: tenant.countryCode,
       currency: tenant.currency,
       unknownIdentityPolicy: tenant.unknownIdentityPolicy,
+      rfmWindowDays: tenant.rfmWindowDays,
       createdAt: tenant.createdAt,
     });
   }
