@@ -7,7 +7,6 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { GraphQLSchema } from 'graphql';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
 import { createContext, type AppServices, type GraphQLContext } from '../core/context.js';
 import { ErrorCode } from '../core/errors.js';
 import { databaseUnavailable, formatError, isDatabaseUnavailable } from '../core/graphql/format-error.js';

@@ -1,6 +1,6 @@
 import { tenantIdOf, type GraphQLContext } from '../../core/context.js';
 import { masksPersonalData } from '../../core/auth/viewer.js';
-import { MASKED } from '../member/member.masking.js';
+import { maskCardNumber } from '../member/member.masking.js';
 import { memberById } from '../member/member.loaders.js';
 import { loyaltyProgram } from '../points/loyalty-program.js';
 import { checkCardCode, signCardCode } from './card-code.js';
@@ -35,7 +35,7 @@ export class CardService {
       barcodeExpiresAt = new Date(Date.now() + program.cardCodeTtlSeconds * 1000);
       barcodePayload = signCardCode(await this.secret(), number, barcodeExpiresAt);
     }
-    const shown = masksPersonalData(this.ctx.viewer) ? `${MASKED}${number.slice(-4)}` : number;
+    const shown = masksPersonalData(this.ctx.viewer) ? maskCardNumber(number) : number;
     return Object.assign(new MembershipCardNode(), { memberDbId: memberId, number: shown, barcodePayload, barcodeExpiresAt });
   }
 

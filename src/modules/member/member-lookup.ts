@@ -28,9 +28,11 @@ export async function activeMember(em: EntityManager, globalId: string, field: s
 /**
  * Inside a write transaction: locks the member row, and rolls back with a userError when a
  * concurrent merge or erasure got there first, so nothing is attached to a record that is gone.
+ * `key share` is enough to hold off merges and erasures (they lock FOR UPDATE) without serialising
+ * writers that only attach rows, such as points.
  */
-export async function holdActive(em: EntityManager, member: Member, field: string[]): Promise<void> {
-  const [row] = await em.execute<{ status: MemberStatus }[]>('select status from member where tenant_id = ? and id = ? for update', [member.tenantId, member.id]);
+export async function holdActive(em: EntityManager, member: Member, field: string[], lock: 'update' | 'key share' = 'update'): Promise<void> {
+  const [row] = await em.execute<{ status: MemberStatus }[]>(`select status from member where tenant_id = ? and id = ? for ${lock}`, [member.tenantId, member.id]);
   if (row?.status === MemberStatus.MERGED) {
     throw new RollbackWith(userError(field, 'this member was merged into another member meanwhile; send it again', UserErrorCode.MEMBER_MERGED));
   }

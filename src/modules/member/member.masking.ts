@@ -9,3 +9,8 @@ export function maskEmail(email: string): string {
 }
 
 export const MASKED = '***';
+
+/** A card number (or other account number) down to its last four characters. */
+export function maskCardNumber(number: string): string {
+  return `${MASKED}${number.slice(-4)}`;
+}

@@ -12,7 +12,7 @@ import type { ConsentDecision } from './member-consent.entity.js';
 
 type ConsentFields = Pick<ConsentDecision, 'channel' | 'granted' | 'source'>;
 import type { MemberMerge } from './member-merge.entity.js';
-import { MASKED, maskEmail, maskPhone } from './member.masking.js';
+import { MASKED, maskCardNumber, maskEmail, maskPhone } from './member.masking.js';
 
 registerEnumType(Gender, { name: 'Gender', description: 'Gender as the member gave it.' });
 registerEnumType(MemberStatus, {
@@ -46,7 +46,7 @@ export class MemberIdentityNode {
     let externalId = identity.externalId;
     if (masksPersonalData(viewer) && PERSONAL_IDENTITIES.has(identity.channel)) {
       externalId =
-        identity.channel === IdentityChannel.PHONE ? maskPhone(externalId) : identity.channel === IdentityChannel.EMAIL ? maskEmail(externalId) : `${MASKED}${externalId.slice(-4)}`;
+        identity.channel === IdentityChannel.PHONE ? maskPhone(externalId) : identity.channel === IdentityChannel.EMAIL ? maskEmail(externalId) : maskCardNumber(externalId);
     }
     return Object.assign(new MemberIdentityNode(), { channel: identity.channel, externalId, boundAt: identity.createdAt });
   }

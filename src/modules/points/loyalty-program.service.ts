@@ -4,7 +4,7 @@ import { fail, ok, userError, UserErrorCode, type Outcome, type UserError } from
 import { idOf } from '../../core/relay/global-id.js';
 import { pageRequest, type Page, type PageArgs } from '../../core/relay/connection.js';
 import { paginate } from '../../core/relay/paginate.js';
-import { Store } from '../store/store.entity.js';
+import { StoreService } from '../store/store.service.js';
 import { LoyaltyProgram } from './loyalty-program.entity.js';
 import { forgetLoyaltyProgram } from './loyalty-program.js';
 import type { LoyaltyProgramUpdateInput, PointsRuleInput } from './loyalty-program.type.js';
@@ -80,8 +80,7 @@ export class LoyaltyProgramService {
     }
     let storeId = rule.storeId ?? null;
     if (input.storeId !== undefined) {
-      const id = input.storeId ? idOf(input.storeId, 'Store') : null;
-      const store = id ? await this.ctx.em.findOne(Store, { id }) : null;
+      const store = input.storeId ? await new StoreService(this.ctx).findByGlobalId(input.storeId) : null;
       if (input.storeId && !store) errors.push(userError(['input', 'storeId'], 'no store has this id', UserErrorCode.NOT_FOUND));
       storeId = store?.id ?? null;
     }

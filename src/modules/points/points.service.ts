@@ -2,10 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { tenantIdOf, type GraphQLContext } from '../../core/context.js';
 import { fail, ok, rollbackAsFailure, RollbackWith, userError, UserErrorCode, type Outcome, type UserError } from '../../core/errors.js';
 import { idOf } from '../../core/relay/global-id.js';
-import { Member } from '../member/member.entity.js';
-import { MemberStatus } from '../member/member.enums.js';
-import { findMember } from '../member/member-lookup.js';
-import { Store } from '../store/store.entity.js';
+import type { Member } from '../member/member.entity.js';
+import { activeMember, holdActive } from '../member/member-lookup.js';
+import { StoreService } from '../store/store.service.js';
 import { loyaltyProgram, expiryOf } from './loyalty-program.js';
 import { PointsEntryKind } from './points.enums.js';
 import { debit, earn, ensureAccount, entryByKey, lockAccount, takeFromLots, type EntryFields, type EntryRow } from './points-ledger.js';
@@ -93,10 +92,9 @@ export class PointsService {
       // Nothing written: a retry of an earlier request, a member that is merged, erased or unknown, or no account yet.
       const earlier = await entryByKey(this.ctx.em, tenantId, extra.key);
       if (earlier) return this.replay(tenantId, extra.key, hash);
-      const member = await findMember(this.ctx.em, memberId);
-      if (!member) return fail(userError(['input', 'memberId'], 'no member has this id', UserErrorCode.NOT_FOUND));
-      if (member.status === MemberStatus.ERASED) return fail(userError(['input', 'memberId'], 'this member was erased', UserErrorCode.MEMBER_ERASED));
-      memberId = member.id;
+      const member = await activeMember(this.ctx.em, globalId, ['input', 'memberId']);
+      if (!member.ok) return member;
+      memberId = member.value.id;
       await ensureAccount(this.ctx.em, tenantId, memberId);
     }
     throw new Error('points could not be credited after 3 attempts');
@@ -115,34 +113,28 @@ export class PointsService {
     const tenantId = tenantIdOf(this.ctx);
     const earlier = await entryByKey(this.ctx.em, tenantId, key);
     if (earlier) return this.replay(tenantId, key, hash);
-    return this.memberThen(globalId, async (member) => {
-      try {
-        return await rollbackAsFailure(() =>
-          this.ctx.em.transactional(async (em) => {
-            await holdForPoints(em, member);
-            return work(em, member);
-          }),
-        );
-      } catch (error) {
-        if (!isKeyConflict(error)) throw error;
-        return this.replay(tenantId, key, hash);
-      }
-    });
-  }
-
-  private async memberThen(globalId: string, then: (member: Member) => Promise<Outcome<LedgerResult>>): Promise<Outcome<LedgerResult>> {
-    const id = idOf(globalId, 'Member');
-    const member = id ? await findMember(this.ctx.em, id) : null;
-    if (!member) return fail(userError(['input', 'memberId'], 'no member has this id', UserErrorCode.NOT_FOUND));
-    if (member.status !== MemberStatus.ACTIVE) return fail(userError(['input', 'memberId'], 'this member was erased', UserErrorCode.MEMBER_ERASED));
-    return then(member);
+    const found = await activeMember(this.ctx.em, globalId, ['input', 'memberId']);
+    if (!found.ok) return found;
+    const member = found.value;
+    try {
+      return await rollbackAsFailure(() =>
+        this.ctx.em.transactional(async (em) => {
+          await holdActive(em, member, ['input', 'memberId'], 'key share');
+          return work(em, member);
+        }),
+      );
+    } catch (error) {
+      if (!isKeyConflict(error)) throw error;
+      return this.replay(tenantId, key, hash);
+    }
   }
 
   /** Takes points from the balance (soonest-expiring lots first); never below zero. */
   async spend(em: EntityManager, fields: EntryFields, points: number, kind: PointsEntryKind.REDEEM | PointsEntryKind.ADJUST, breakdown: Record<string, unknown>): Promise<LedgerResult> {
-    let account = await lockAccount(em, fields.tenantId, fields.memberId);
-    // Points past their date are not spendable even before the nightly expiry reached them.
-    if (account && (await expireBatch(em, fields.tenantId, [fields.memberId], new Date())).points > 0) account = await lockAccount(em, fields.tenantId, fields.memberId);
+    // Points past their date are not spendable even before the nightly expiry reached them; this also
+    // takes the account lock, so the read below sees the balance every other writer left.
+    await expireBatch(em, fields.tenantId, [fields.memberId], new Date());
+    const account = await lockAccount(em, fields.tenantId, fields.memberId);
     if (!account || account.balance < points) {
       throw new RollbackWith(userError(['input', 'points'], `the member has ${account?.balance ?? 0} points to spend, fewer than ${points}`, UserErrorCode.INSUFFICIENT_POINTS));
     }
@@ -186,21 +178,9 @@ export class PointsService {
 
   async storeId(globalId: string | null | undefined, errors: UserError[]): Promise<string | null> {
     if (!globalId) return null;
-    const id = idOf(globalId, 'Store');
-    const store = id ? await this.ctx.em.findOne(Store, { id }) : null;
+    const store = await new StoreService(this.ctx).findByGlobalId(globalId);
     if (!store) errors.push(userError(['input', 'storeId'], 'no store has this id', UserErrorCode.NOT_FOUND));
     return store?.id ?? null;
   }
-}
 
-/**
- * Holds the member against a concurrent merge or erasure for the rest of the transaction (the same
- * lock strength the one-statement earn takes), refusing a member that is no longer active.
- */
-export async function holdForPoints(em: EntityManager, member: Member): Promise<void> {
-  const [row] = await em.execute<{ status: MemberStatus }[]>('select status from member where tenant_id = ? and id = ? for key share', [member.tenantId, member.id]);
-  if (row?.status === MemberStatus.MERGED) {
-    throw new RollbackWith(userError(['input', 'memberId'], 'this member was merged into another member meanwhile; send it again', UserErrorCode.MEMBER_MERGED));
-  }
-  if (row?.status !== MemberStatus.ACTIVE) throw new RollbackWith(userError(['input', 'memberId'], 'this member was erased', UserErrorCode.MEMBER_ERASED));
 }

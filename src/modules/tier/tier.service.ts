@@ -1,7 +1,7 @@
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { tenantIdOf, type GraphQLContext } from '../../core/context.js';
-import { fail, ok, rollbackAsFailure, RollbackWith, userError, UserErrorCode, type Outcome, type UserError } from '../../core/errors.js';
+import { fail, rollbackAsFailure, RollbackWith, userError, UserErrorCode, type Outcome, type UserError } from '../../core/errors.js';
 import { pageRequest, type Page } from '../../core/relay/connection.js';
 import { idOf } from '../../core/relay/global-id.js';
 import { paginate } from '../../core/relay/paginate.js';
