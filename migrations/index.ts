@@ -3,6 +3,7 @@ import { Migration20261123185518_Initial } from './Migration20261123185518_Initi
 import { Migration20261123191507_TouchpointsOrders } from './Migration20261123191507_TouchpointsOrders.js';
 import { Migration20261123212216_LoyaltyPointsTiersCoupons } from './Migration20261123212216_LoyaltyPointsTiersCoupons.js';
 import { Migration20261123230553_Rfm } from './Migration20261123230553_Rfm.js';
+import { Migration20261123234415_SegmentsLifecycle } from './Migration20261123234415_SegmentsLifecycle.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has landed. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123191507_TouchpointsOrders', class: Migration20261123191507_TouchpointsOrders },
   { name: 'Migration20261123212216_LoyaltyPointsTiersCoupons', class: Migration20261123212216_LoyaltyPointsTiersCoupons },
   { name: 'Migration20261123230553_Rfm', class: Migration20261123230553_Rfm },
+  { name: 'Migration20261123234415_SegmentsLifecycle', class: Migration20261123234415_SegmentsLifecycle },
 ];

@@ -15,6 +15,8 @@ import { PointsAccount, PointsEntry, PointsLot, PointsRule } from '../../modules
 import { MemberTier, Tier, TierChange } from '../../modules/tier/tier.entity.js';
 import { Coupon, CouponTemplate } from '../../modules/coupon/coupon.entity.js';
 import { MemberRfm } from '../../modules/segment/rfm.entity.js';
+import { Segment, SegmentMember, SegmentMovement, SegmentVersion } from '../../modules/segment/segment.entity.js';
+import { LifecycleTransition, MemberLifecycle } from '../../modules/lifecycle/lifecycle.entity.js';
 
 /** Entities whose rows belong to one tenant: the `tenant` filter applies to each. */
 export const TENANT_SCOPED_ENTITIES = [
@@ -43,6 +45,12 @@ export const TENANT_SCOPED_ENTITIES = [
   CouponTemplate,
   Coupon,
   MemberRfm,
+  Segment,
+  SegmentVersion,
+  SegmentMember,
+  SegmentMovement,
+  MemberLifecycle,
+  LifecycleTransition,
 ];
 
 export const ENTITIES = [TenantScopedEntity, ConsentDecision, Tenant, ...TENANT_SCOPED_ENTITIES];

@@ -34,6 +34,22 @@ export class Tenant {
   @Property({ type: 'integer', default: 365 })
   rfmWindowDays: number = 365;
 
+  /** A member is AT_RISK once the days since their last order exceed this multiple of their expected interval. */
+  @Property({ type: 'double', default: 1 })
+  lifecycleAtRiskFactor: number = 1;
+
+  /** ... and LAPSED beyond this multiple. */
+  @Property({ type: 'double', default: 2 })
+  lifecycleLapsedFactor: number = 2;
+
+  /** Expected days between orders while the tenant has too few repeat buyers for a median. */
+  @Property({ type: 'integer', default: 90 })
+  lifecycleDefaultIntervalDays: number = 90;
+
+  /** Median over repeat buyers of their average days between orders; recomputed by the LIFECYCLE_REFRESH job. */
+  @Property({ type: 'double', nullable: true })
+  lifecycleMedianIntervalDays?: number | null;
+
   /** HMAC key for member tokens; per tenant so one can be rotated without touching the others. */
   @Property({ type: 'text', hidden: true, lazy: true })
   tokenSecret: string = randomSecret();
