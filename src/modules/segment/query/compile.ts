@@ -42,6 +42,9 @@ export interface CompiledQuery {
 
 export type CompileResult = { ok: true; query: CompiledQuery } | { ok: false; problems: QueryProblem[] };
 
+/** Operators whose SQL is true or false, never NULL, even on a missing value. */
+const TWO_VALUED = new Set(['!=', 'NOT IN', 'NOT BETWEEN', 'IS NULL', 'IS NOT NULL']);
+
 interface Leaf {
   node: PredicateNode;
   sql: string;
@@ -61,18 +64,30 @@ class Compiler {
     private readonly env: QueryEnv,
   ) {
     this.today = startOfDay(env.now);
-    this.q = new SqlParts(isoDay(this.today));
+    this.q = new SqlParts(env.tenantId, isoDay(this.today));
     this.exponent = currencyExponent(env.currency);
   }
+
+  /** SQL conditions that are never NULL. */
+  private readonly twoValued = new Set<string>();
 
   node(node: QueryNode): string {
     switch (node.kind) {
       case 'and':
-        return `(${node.items.map((item) => this.node(item)).join(' and ')})`;
-      case 'or':
-        return `(${node.items.map((item) => this.node(item)).join(' or ')})`;
-      case 'not':
-        return `(not ${this.node(node.item)})`;
+      case 'or': {
+        const items = node.items.map((item) => this.node(item));
+        const sql = `(${items.join(` ${node.kind} `)})`;
+        if (items.every((item) => this.twoValued.has(item))) this.twoValued.add(sql);
+        return sql;
+      }
+      case 'not': {
+        // Clauses may be NULL for a missing value (as good as false under AND and OR, which keeps them strict
+        // for the planner); only a negation needs the two-valued form.
+        const inner = this.node(node.item);
+        const sql = this.twoValued.has(inner) ? `(not ${inner})` : `(not coalesce(${inner}, false))`;
+        this.twoValued.add(sql);
+        return sql;
+      }
       default:
         return this.predicate(node);
     }
@@ -95,6 +110,7 @@ class Compiler {
       if (!args) return 'false';
       const sql = this.test(field, node, args);
       if (sql === null) return 'false';
+      if (field.type === 'SET' || field.type === 'BOOLEAN' || field.oneOf || (node.test && TWO_VALUED.has(node.test.op))) this.twoValued.add(sql);
       this.leaves.push({ node, sql, show: this.show(field, args) });
       return sql;
     } catch (error) {
@@ -181,7 +197,7 @@ class Compiler {
         return wanted ? expr : `(not ${expr})`;
       }
       default:
-        return this.scalarTest(field, field.expr!(this.q, args), test);
+        return this.scalarTest(field, args, test);
     }
   }
 
@@ -200,32 +216,32 @@ class Compiler {
     }
   }
 
-  private scalarTest(field: FieldDef, expr: string, test: TestNode): string {
+  private scalarTest(field: FieldDef, args: ArgValues, test: TestNode): string {
     const q = this.q;
-    const values = test.values.map((value) => q.p(this.scalarValue(field, value)));
-    switch (test.op) {
-      case '=':
-        return `coalesce(${expr} = ${values[0]}, false)`;
-      case '!=':
-        return `(${expr} is distinct from ${values[0]})`;
-      case '<':
-      case '<=':
-      case '>':
-      case '>=':
-        return `coalesce(${expr} ${test.op} ${values[0]}, false)`;
-      case 'IN':
-        return `coalesce(${expr} in (${values.join(', ')}), false)`;
-      case 'NOT IN':
-        return `(not coalesce(${expr} in (${values.join(', ')}), false))`;
-      case 'BETWEEN':
-        return `coalesce(${expr} >= ${values[0]} and ${expr} <= ${values[1]}, false)`;
-      case 'NOT BETWEEN':
-        return `(not coalesce(${expr} >= ${values[0]} and ${expr} <= ${values[1]}, false))`;
-      case 'IS NULL':
-        return `(${expr} is null)`;
-      default:
-        return `(${expr} is not null)`;
+    const values = test.values.map((value) => this.scalarValue(field, value));
+    if (field.oneOf) {
+      switch (test.op) {
+        case '=':
+        case 'IN':
+          return field.oneOf(q, values as string[]);
+        case '!=':
+        case 'NOT IN':
+          return `(not ${field.oneOf(q, values as string[])})`;
+        case 'IS NULL':
+          return 'false';
+        default:
+          return 'true';
+      }
     }
+    const missing = field.aggregate ? 0 : field.missing;
+    const missingFails = missing !== undefined && !holds(missing, test.op, values);
+    const placeholders = values.map((value) => q.p(value));
+    if (field.aggregate && missingFails) {
+      const { source, member, value } = field.aggregate(q, args);
+      return `m.id in (select ${member} from ${source} group by ${member} having ${compare(value, test.op, placeholders)})`;
+    }
+    const expr = field.column && missingFails ? field.column(q) : field.expr!(q, args);
+    return compare(expr, test.op, placeholders);
   }
 
   /** Timestamps compared by UTC day: `< D` is before D's midnight, `<= D` before the next midnight. */
@@ -236,22 +252,22 @@ class Compiler {
     const next = (index: number) => q.p(nextDay(days[index]!));
     switch (test.op) {
       case '=':
-        return `coalesce(${expr} >= ${start(0)} and ${expr} < ${next(0)}, false)`;
+        return `(${expr} >= ${start(0)} and ${expr} < ${next(0)})`;
       case '!=':
         return `(not coalesce(${expr} >= ${start(0)} and ${expr} < ${next(0)}, false))`;
       case '<':
-        return `coalesce(${expr} < ${start(0)}, false)`;
+        return `(${expr} < ${start(0)})`;
       case '<=':
-        return `coalesce(${expr} < ${next(0)}, false)`;
+        return `(${expr} < ${next(0)})`;
       case '>':
-        return `coalesce(${expr} >= ${next(0)}, false)`;
+        return `(${expr} >= ${next(0)})`;
       case '>=':
-        return `coalesce(${expr} >= ${start(0)}, false)`;
+        return `(${expr} >= ${start(0)})`;
       case 'BETWEEN':
       case 'NOT BETWEEN': {
         this.ordered(days, test);
-        const within = `coalesce(${expr} >= ${start(0)} and ${expr} < ${next(1)}, false)`;
-        return test.op === 'BETWEEN' ? within : `(not ${within})`;
+        const within = `(${expr} >= ${start(0)} and ${expr} < ${next(1)})`;
+        return test.op === 'BETWEEN' ? within : `(not coalesce(${within}, false))`;
       }
       case 'IS NULL':
         return `(${expr} is null)`;
@@ -291,7 +307,7 @@ class Compiler {
       const feb28 = new Date(Date.UTC(year, 1, 28));
       if (!leap && feb28 >= from && feb28 <= to) sql = `(${sql} or ${monthDay} = ${q.p('02-29')})`;
     }
-    return `coalesce(${sql}, false)`;
+    return sql;
   }
 
   private setTest(field: FieldDef, test: TestNode): string {
@@ -336,6 +352,63 @@ class Compiler {
   }
 }
 
+/** A comparison of `expr` with bound values; NULL when `expr` is (except for the operators true on a missing value). */
+function compare(expr: string, op: TestNode['op'], values: string[]): string {
+  switch (op) {
+    case '=':
+    case '<':
+    case '<=':
+    case '>':
+    case '>=':
+      return `(${expr} ${op} ${values[0]})`;
+    case '!=':
+      return `(${expr} is distinct from ${values[0]})`;
+    case 'IN':
+      return `(${expr} in (${values.join(', ')}))`;
+    case 'NOT IN':
+      return `(not coalesce(${expr} in (${values.join(', ')}), false))`;
+    case 'BETWEEN':
+      return `(${expr} >= ${values[0]} and ${expr} <= ${values[1]})`;
+    case 'NOT BETWEEN':
+      return `(not coalesce(${expr} >= ${values[0]} and ${expr} <= ${values[1]}, false))`;
+    case 'IS NULL':
+      return `(${expr} is null)`;
+    default:
+      return `(${expr} is not null)`;
+  }
+}
+
+/** Whether a member whose value is missing (`missing` stands in for it) meets the test. */
+function holds(missing: number | string, op: TestNode['op'], values: unknown[]): boolean {
+  const [a, b] = values as (number | string)[];
+  switch (op) {
+    case '=':
+      return missing === a;
+    case '!=':
+      return missing !== a;
+    case '<':
+      return missing < a!;
+    case '<=':
+      return missing <= a!;
+    case '>':
+      return missing > a!;
+    case '>=':
+      return missing >= a!;
+    case 'IN':
+      return values.includes(missing);
+    case 'NOT IN':
+      return !values.includes(missing);
+    case 'BETWEEN':
+      return missing >= a! && missing <= b!;
+    case 'NOT BETWEEN':
+      return !(missing >= a! && missing <= b!);
+    case 'IS NULL':
+      return false;
+    default:
+      return true;
+  }
+}
+
 /** Parses, checks and compiles query text. All problems found are returned, not only the first (after a syntax error, that one). */
 export function compileSegmentQuery(text: string, env: QueryEnv): CompileResult {
   const parsed = parseQuery(text);
@@ -355,8 +428,8 @@ export function compileSegmentQuery(text: string, env: QueryEnv): CompileResult 
       page: (afterId, limit) =>
         q.toKnex(`select m.id ${from()}${afterId ? ` and m.id > ${q.p(afterId)}` : ''} and ${condition} order by m.id limit ${q.p(limit)}`),
       explain: (memberId) => {
-        const columns = compiler.leaves.map((leaf, index) => `${leaf.sql} as c${index}, ${leaf.show} as v${index}`).join(', ');
-        return { sql: q.toKnex(`select ${condition} as matched, ${columns} ${from()} and m.id = ${q.p(memberId)}`), clauses };
+        const columns = compiler.leaves.map((leaf, index) => `coalesce(${leaf.sql}, false) as c${index}, ${leaf.show} as v${index}`).join(', ');
+        return { sql: q.toKnex(`select coalesce(${condition}, false) as matched, ${columns} ${from()} and m.id = ${q.p(memberId)}`), clauses };
       },
     },
   };

@@ -37,6 +37,21 @@ export interface FieldDef {
   requiresOneOf?: string[];
   /** Scalar and BOOLEAN fields: the member's value (DATE fields: a timestamptz; null when missing). */
   expr?: (q: SqlParts, args: ArgValues) => string;
+  /**
+   * A nullable form of `expr` and the value `expr` gives when it is null (e.g. no member_stats row = 0 orders).
+   * A comparison the missing value fails is made on `column`, which lets PostgreSQL turn the outer join into an
+   * inner one (or use an index); otherwise on `expr`.
+   */
+  column?: (q: SqlParts) => string;
+  missing?: number | string;
+  /**
+   * Aggregates over a member's rows: `value` over `source` rows grouped by `member`. A comparison that 0 fails
+   * becomes `m.id in (select member ... group by member having value op x)` (one pass over the rows instead of
+   * one probe per member); otherwise the correlated `expr`.
+   */
+  aggregate?: (q: SqlParts, args: ArgValues) => { source: string; member: string; value: string };
+  /** ENUM fields with their own SQL per value (e.g. consent as EXISTS): whether the member's value is one of `values`. */
+  oneOf?: (q: SqlParts, values: string[]) => string;
   /** SET fields: whether the member has any of `placeholders` (any at all when null). */
   has?: (q: SqlParts, placeholders: string | null) => string;
   /** SET fields: the member's values as text, for explain. */
@@ -56,13 +71,30 @@ function window(q: SqlParts, args: ArgValues, column: string): string {
   return sql;
 }
 
-function boughtOrders(q: SqlParts, args: ArgValues): string {
-  let sql = `o.tenant_id = m.tenant_id and o.member_id = m.id and o.status in (${q.list(PURCHASE_STATUSES)})${window(q, args, 'o.placed_at')}`;
+/** Bought orders of the member (or, given `tenant`, of every member of the tenant) matching the arguments. */
+function boughtOrders(q: SqlParts, args: ArgValues, tenant?: string): string {
+  const owner = tenant ? `o.tenant_id = ${tenant}` : 'o.tenant_id = m.tenant_id and o.member_id = m.id';
+  let sql = `${owner} and o.status in (${q.list(PURCHASE_STATUSES)})${window(q, args, 'o.placed_at')}`;
   const channel = args.strings.get('channel');
   if (channel) sql += ` and o.channel = ${q.p(channel)}`;
   const store = args.strings.get('store');
-  if (store) sql += ` and o.store_id = (select id from store where tenant_id = m.tenant_id and code = ${q.p(store)})`;
+  if (store) sql += ` and o.store_id = (select id from store where tenant_id = o.tenant_id and code = ${q.p(store)})`;
   return sql;
+}
+
+function touchpointFilter(q: SqlParts, args: ArgValues): string {
+  let sql = window(q, args, 'tp.occurred_at');
+  const type = args.strings.get('type');
+  if (type) sql += ` and tp.type = ${q.p(type)}`;
+  const custom = args.strings.get('custom');
+  if (custom) sql += ` and tp.custom_type = ${q.p(custom)}`;
+  const channel = args.strings.get('channel');
+  if (channel) sql += ` and tp.channel = ${q.p(channel)}`;
+  return sql;
+}
+
+function stat(name: string, type: 'NUMBER' | 'MONEY', description: string, examples: string[], column: string): FieldDef {
+  return { name, type, description, examples, expr: (q) => (q.join('stats'), `coalesce(${column}, 0)`), column: (q) => (q.join('stats'), column), missing: 0 };
 }
 
 function consent(channel: string): FieldDef {
@@ -74,6 +106,16 @@ function consent(channel: string): FieldDef {
     enumValues: ['GRANTED', 'DENIED', 'UNKNOWN'],
     expr: (q) =>
       `coalesce((select case when c.granted then 'GRANTED' else 'DENIED' end from member_consent c where c.member_id = m.id and c.tenant_id = m.tenant_id and c.channel = ${q.p(channel)}), 'UNKNOWN')`,
+    // EXISTS lets PostgreSQL answer with a semi-join over member_consent instead of a probe per member.
+    oneOf: (q, values) => {
+      const row = `select 1 from member_consent c where c.member_id = m.id and c.tenant_id = m.tenant_id and c.channel = ${q.p(channel)}`;
+      const given = values.filter((value) => value !== 'UNKNOWN').map((value) => value === 'GRANTED');
+      const parts: string[] = [];
+      if (given.length === 1) parts.push(`exists (${row} and c.granted = ${q.p(given[0])})`);
+      if (given.length === 2) parts.push(`exists (${row})`);
+      if (values.includes('UNKNOWN')) parts.push(`not exists (${row})`);
+      return parts.length === 1 ? parts[0]! : `(${parts.join(' or ')})`;
+    },
   };
 }
 
@@ -100,9 +142,11 @@ export const SEGMENT_FIELDS: FieldDef[] = [
     examples: ['lifecycle_stage = AT_RISK', 'lifecycle_stage IN (NEW, REACTIVATED)'],
     enumValues: enumValues(LifecycleStage),
     expr: (q) => (q.join('lifecycle'), `coalesce(lc.stage, 'PROSPECT')`),
+    column: (q) => (q.join('lifecycle'), 'lc.stage'),
+    missing: LifecycleStage.PROSPECT,
   },
-  { name: 'order_count', type: 'NUMBER', description: 'Orders bought (paid and not fully refunded), all time.', examples: ['order_count >= 2'], expr: (q) => (q.join('stats'), 'coalesce(s.order_count, 0)') },
-  { name: 'net_spent', type: 'MONEY', description: 'Total of bought orders minus refunds, all time, in major units of the tenant currency.', examples: ['net_spent >= 500.00'], expr: (q) => (q.join('stats'), 'coalesce(s.net_spend, 0)') },
+  stat('order_count', 'NUMBER', 'Orders bought (paid and not fully refunded), all time.', ['order_count >= 2'], 's.order_count'),
+  stat('net_spent', 'MONEY', 'Total of bought orders minus refunds, all time, in major units of the tenant currency.', ['net_spent >= 500.00'], 's.net_spend'),
   {
     name: 'avg_order_value',
     type: 'MONEY',
@@ -113,7 +157,15 @@ export const SEGMENT_FIELDS: FieldDef[] = [
   { name: 'first_order_date', type: 'DATE', description: 'Day the first bought order was placed (UTC).', examples: ['first_order_date >= -30d'], expr: (q) => (q.join('stats'), 's.first_order_at') },
   { name: 'last_order_date', type: 'DATE', description: 'Day the last bought order was placed (UTC).', examples: ['last_order_date < -60d'], expr: (q) => (q.join('stats'), 's.last_order_at') },
   { name: 'member_since', type: 'DATE', description: 'Day the member was created (UTC).', examples: ['member_since >= -7d'], expr: () => 'm.created_at' },
-  { name: 'points_balance', type: 'NUMBER', description: 'Spendable points (0 without an account).', examples: ['points_balance >= 1000'], expr: (q) => (q.join('points'), 'coalesce(pa.balance, 0)') },
+  {
+    name: 'points_balance',
+    type: 'NUMBER',
+    description: 'Spendable points (0 without an account).',
+    examples: ['points_balance >= 1000'],
+    expr: (q) => (q.join('points'), 'coalesce(pa.balance, 0)'),
+    column: (q) => (q.join('points'), 'pa.balance'),
+    missing: 0,
+  },
   { name: 'tier', type: 'STRING', description: "Code of the member's tier; missing without one.", examples: ["tier IN ('GOLD', 'PLATINUM')"], expr: (q) => (q.join('tier'), 't.code') },
   {
     name: 'birthday',
@@ -170,16 +222,8 @@ export const SEGMENT_FIELDS: FieldDef[] = [
       since('Touchpoints'),
       until('Touchpoints'),
     ],
-    expr: (q, args) => {
-      let sql = `(select count(*) from touchpoint tp where tp.tenant_id = m.tenant_id and tp.member_id = m.id${window(q, args, 'tp.occurred_at')}`;
-      const type = args.strings.get('type');
-      if (type) sql += ` and tp.type = ${q.p(type)}`;
-      const custom = args.strings.get('custom');
-      if (custom) sql += ` and tp.custom_type = ${q.p(custom)}`;
-      const channel = args.strings.get('channel');
-      if (channel) sql += ` and tp.channel = ${q.p(channel)}`;
-      return sql + ')';
-    },
+    expr: (q, args) => `(select count(*) from touchpoint tp where tp.tenant_id = m.tenant_id and tp.member_id = m.id${touchpointFilter(q, args)})`,
+    aggregate: (q, args) => ({ source: `touchpoint tp where tp.tenant_id = ${q.p(q.tenantId)}${touchpointFilter(q, args)}`, member: 'tp.member_id', value: 'count(*)' }),
   },
   {
     name: 'orders_placed',
@@ -188,6 +232,7 @@ export const SEGMENT_FIELDS: FieldDef[] = [
     examples: ['orders_placed(since: -90d) >= 2', "orders_placed(store: 'SH-001') >= 1"],
     args: [since('Orders placed'), until('Orders placed'), { name: 'store', type: 'STRING', description: 'Store code.' }, { name: 'channel', type: 'ENUM', description: 'Channel.', enumValues: enumValues(Channel) }],
     expr: (q, args) => `(select count(*) from orders o where ${boughtOrders(q, args)})`,
+    aggregate: (q, args) => ({ source: `orders o where ${boughtOrders(q, args, q.p(q.tenantId))}`, member: 'o.member_id', value: 'count(*)' }),
   },
   {
     name: 'amount_spent',
@@ -196,6 +241,7 @@ export const SEGMENT_FIELDS: FieldDef[] = [
     examples: ['amount_spent(since: -365d) >= 1000'],
     args: [since('Orders placed'), until('Orders placed'), { name: 'store', type: 'STRING', description: 'Store code.' }, { name: 'channel', type: 'ENUM', description: 'Channel.', enumValues: enumValues(Channel) }],
     expr: (q, args) => `(select coalesce(sum(o.total - o.refunded_amount), 0) from orders o where ${boughtOrders(q, args)})`,
+    aggregate: (q, args) => ({ source: `orders o where ${boughtOrders(q, args, q.p(q.tenantId))}`, member: 'o.member_id', value: 'sum(o.total - o.refunded_amount)' }),
   },
   {
     name: 'products_purchased',

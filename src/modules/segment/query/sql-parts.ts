@@ -18,7 +18,10 @@ export class SqlParts {
   readonly joins = new Set<JoinKey>();
 
   /** @param today the query's today, YYYY-MM-DD (UTC). */
-  constructor(readonly today: string) {}
+  constructor(
+    readonly tenantId: string,
+    readonly today: string,
+  ) {}
 
   /** A placeholder bound to `value`. Every value from query text goes through here. */
   p(value: unknown): string {
