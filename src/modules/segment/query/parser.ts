@@ -188,6 +188,8 @@ class Parser {
       this.take();
       op = negated ? 'IS NOT NULL' : 'IS NULL';
       values = [];
+    } else if (this.isKeyword('NOT') && this.isKeyword('CONTAINS', 1)) {
+      return this.fail(start, 'NOT CONTAINS is not an operator', 'put NOT before the field: NOT tags CONTAINS \'staff\'');
     } else if (this.isKeyword('CONTAINS')) {
       this.take();
       op = 'CONTAINS';
