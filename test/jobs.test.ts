@@ -240,6 +240,7 @@ describe('jobRuns and node', () => {
       { name: 'POINTS_EXPIRY', schedule: '15 0 * * *' },
       { name: 'TIER_REVIEW', schedule: '30 0 * * *' },
       { name: 'RFM_REFRESH', schedule: '45 0 * * *' },
+      { name: 'SEGMENT_REFRESH', schedule: '0 1 * * *' },
     ]);
     expect(jobs.every((job) => job.description.length > 0)).toBe(true);
   });

@@ -7,6 +7,7 @@ import type { Logger } from '../core/logger.js';
 import { expirePoints } from '../modules/points/points-expiry.js';
 import { reviewTiers } from '../modules/tier/tier-review.js';
 import { refreshRfm } from '../modules/segment/rfm.sql.js';
+import { refreshTenantSegments } from '../modules/segment/segment-refresh.js';
 
 let registered = false;
 
@@ -35,6 +36,12 @@ export function registerModuleJobs(): void {
     description: 'Recomputes every buyer’s RFM scores, cell and group in one set-based pass.',
     cron: '45 0 * * *',
     run: (em, tenantId, now) => refreshRfm(em, tenantId, now),
+  });
+  registerTenantJob({
+    name: JobName.SEGMENT_REFRESH,
+    description: 'Recomputes every dynamic segment’s membership (after the RFM and lifecycle refreshes), recording entries and exits.',
+    cron: '0 1 * * *',
+    run: (em, tenantId, now) => refreshTenantSegments(em, tenantId, now),
   });
 }
 

@@ -17,6 +17,8 @@ import { OrderResolver } from '../modules/order/order.resolver.js';
 import { MemberOrdersResolver, TouchpointOrderResolver } from '../modules/order/order-member.resolver.js';
 import { LoyaltyProgramResolver } from '../modules/points/loyalty-program.resolver.js';
 import { MemberRfmResolver, RfmResolver } from '../modules/segment/rfm.resolver.js';
+import { MemberSegmentResolver, SegmentExplanationResolver, SegmentMovementResolver, SegmentPreviewResolver, SegmentResolver } from '../modules/segment/segment.resolver.js';
+import { SegmentStaticResolver } from '../modules/segment/segment-static.resolver.js';
 import { CardScanResolver, MemberCardResolver, MembershipCardResolver } from '../modules/card/card.resolver.js';
 import { CouponResolver, MemberCouponsResolver, PointsCouponResolver } from '../modules/coupon/coupon.resolver.js';
 import { MemberPointsResolver, PointsAccountResolver, PointsEntryResolver, PointsResolver } from '../modules/points/points.resolver.js';
@@ -43,6 +45,12 @@ export const RESOLVERS = [
   PointsEntryResolver,
   RfmResolver,
   MemberRfmResolver,
+  SegmentResolver,
+  SegmentStaticResolver,
+  SegmentPreviewResolver,
+  SegmentExplanationResolver,
+  SegmentMovementResolver,
+  MemberSegmentResolver,
   MemberCardResolver,
   MembershipCardResolver,
   CardScanResolver,

@@ -192,6 +192,7 @@ export type JobName =
   /** Expires points past their expiry date. */
   | 'POINTS_EXPIRY'
   | 'RFM_REFRESH'
+  | 'SEGMENT_REFRESH'
   /** Reviews tiers at the end of each member's tier period, down as well as up. */
   | 'TIER_REVIEW';
 
@@ -813,6 +814,7 @@ export type AccessNodesQuery = { nodes: Array<
     | { __typename: 'Order', id: string }
     | { __typename: 'PointsEntry', id: string }
     | { __typename: 'PointsRule', id: string }
+    | { __typename: 'Segment', id: string }
     | { __typename: 'Store', code: string, id: string }
     | { __typename: 'Tenant', id: string }
     | { __typename: 'Tier', id: string }
@@ -943,6 +945,7 @@ export type ActivityNodeQuery = { node:
     | { __typename: 'Order', externalId: string, status: OrderStatus, id: string }
     | { __typename: 'PointsEntry', id: string }
     | { __typename: 'PointsRule', id: string }
+    | { __typename: 'Segment', id: string }
     | { __typename: 'Store', id: string }
     | { __typename: 'Tenant', id: string }
     | { __typename: 'Tier', id: string }
@@ -1172,6 +1175,7 @@ export type JobRunByIdQuery = { node:
     | { __typename: 'Order' }
     | { __typename: 'PointsEntry' }
     | { __typename: 'PointsRule' }
+    | { __typename: 'Segment' }
     | { __typename: 'Store' }
     | { __typename: 'Tenant' }
     | { __typename: 'Tier' }
@@ -1236,6 +1240,7 @@ export type NodeMemberQuery = { node:
     | { __typename: 'Order', id: string }
     | { __typename: 'PointsEntry', id: string }
     | { __typename: 'PointsRule', id: string }
+    | { __typename: 'Segment', id: string }
     | { __typename: 'Store', id: string }
     | { __typename: 'Tenant', id: string }
     | { __typename: 'Tier', id: string }
@@ -1360,6 +1365,7 @@ export type NodeQuery = { node:
     | { __typename: 'Order', id: string }
     | { __typename: 'PointsEntry', id: string }
     | { __typename: 'PointsRule', id: string }
+    | { __typename: 'Segment', id: string }
     | { __typename: 'Store', code: string, id: string }
     | { __typename: 'Tenant', id: string }
     | { __typename: 'Tier', id: string }

@@ -1,8 +1,9 @@
-/** The scheduled jobs that run once per tenant. Later issues add CHURN_SCORING, SEGMENT_REFRESH, CAMPAIGN_SEND. */
+/** The scheduled jobs that run once per tenant. Later issues add CHURN_SCORING, CAMPAIGN_SEND. */
 export enum JobName {
   POINTS_EXPIRY = 'POINTS_EXPIRY',
   TIER_REVIEW = 'TIER_REVIEW',
   RFM_REFRESH = 'RFM_REFRESH',
+  SEGMENT_REFRESH = 'SEGMENT_REFRESH',
 }
 
 export const JOB_NAMES: readonly JobName[] = Object.values(JobName);

@@ -27,6 +27,8 @@ import { CouponNode, CouponTemplateNode } from '../coupon/coupon.type.js';
 import { CouponService } from '../coupon/coupon.service.js';
 import { CouponTemplateService } from '../coupon/coupon-template.service.js';
 import { tenantSettings } from '../tenant/tenant-settings.js';
+import { SegmentQueryService } from '../segment/segment-query.service.js';
+import { SegmentNode } from '../segment/segment.type.js';
 
 type NodeFetcher = (ctx: GraphQLContext, id: string) => Promise<Node | null>;
 
@@ -74,6 +76,10 @@ const FETCHERS: Record<string, NodeFetcher> = {
   CouponTemplate: async (ctx, id) => {
     const template = await new CouponTemplateService(ctx).findByGlobalId(id);
     return template && CouponTemplateNode.from(template, (await tenantSettings(ctx)).currency);
+  },
+  Segment: async (ctx, id) => {
+    const segment = await new SegmentQueryService(ctx).byGlobalId(id);
+    return segment && SegmentNode.from(segment);
   },
   AccessKey: async (ctx, id) => {
     if (ctx.viewer.kind !== 'key' || ctx.viewer.role !== Role.OWNER) return null;

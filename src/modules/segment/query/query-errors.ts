@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { fail, RollbackWith, type Outcome, type UserError } from '../../../core/errors.js';
 
 /** Why a segment operation (or its query) was refused. */
 export enum SegmentErrorCode {
@@ -76,4 +77,13 @@ export function queryUserErrors(problems: QueryProblem[], field: string[]): Segm
       suggestion: problem.suggestion ?? null,
     }),
   );
+}
+
+// Segment failures travel through the shared Outcome and RollbackWith machinery; their payloads type them as SegmentUserError.
+export function segmentFailure(...errors: SegmentUserError[]): Outcome<never> {
+  return fail(...(errors as unknown as UserError[]));
+}
+
+export function segmentRollback(...errors: SegmentUserError[]): RollbackWith {
+  return new RollbackWith(...(errors as unknown as UserError[]));
 }
