@@ -239,6 +239,7 @@ describe('jobRuns and node', () => {
     expect(jobs.map(({ name, schedule }) => ({ name, schedule }))).toEqual([
       { name: 'POINTS_EXPIRY', schedule: '15 0 * * *' },
       { name: 'TIER_REVIEW', schedule: '30 0 * * *' },
+      { name: 'LIFECYCLE_REFRESH', schedule: '40 0 * * *' },
       { name: 'RFM_REFRESH', schedule: '45 0 * * *' },
       { name: 'SEGMENT_REFRESH', schedule: '0 1 * * *' },
     ]);

@@ -7,6 +7,7 @@ import { registerPointsSteps } from '../modules/points/points.steps.js';
 import { registerTierSteps } from '../modules/tier/tier.steps.js';
 import { registerCouponSteps } from '../modules/coupon/coupon.steps.js';
 import { registerSegmentSteps } from '../modules/segment/segment.steps.js';
+import { registerLifecycleSteps } from '../modules/lifecycle/lifecycle.steps.js';
 
 export interface Database {
   orm: MikroORM;
@@ -23,6 +24,7 @@ export async function openDatabase(config: Config): Promise<Database> {
   registerTierSteps();
   registerCouponSteps();
   registerSegmentSteps();
+  registerLifecycleSteps();
   const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase(config.dataDir, config.embeddedPgPort);
   const url = config.databaseUrl ?? embedded!.url;
   let orm: MikroORM;

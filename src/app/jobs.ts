@@ -7,6 +7,7 @@ import type { Logger } from '../core/logger.js';
 import { expirePoints } from '../modules/points/points-expiry.js';
 import { reviewTiers } from '../modules/tier/tier-review.js';
 import { refreshRfm } from '../modules/segment/rfm.sql.js';
+import { refreshTenantLifecycle } from '../modules/lifecycle/lifecycle.sql.js';
 import { refreshTenantSegments } from '../modules/segment/segment-refresh.js';
 
 let registered = false;
@@ -30,6 +31,12 @@ export function registerModuleJobs(): void {
     description: 'Places every member whose tier period has ended in the tier their growth value now reaches, up or down.',
     cron: '30 0 * * *',
     run: (em, tenantId, now) => reviewTiers(em, tenantId, now),
+  });
+  registerTenantJob({
+    name: JobName.LIFECYCLE_REFRESH,
+    description: 'Recomputes the median repurchase interval and moves members whose stage time alone has changed (AT_RISK, LAPSED), recording each transition.',
+    cron: '40 0 * * *',
+    run: async (em, tenantId, now) => ({ ...(await refreshTenantLifecycle(em, tenantId, now)) }),
   });
   registerTenantJob({
     name: JobName.RFM_REFRESH,

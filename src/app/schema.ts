@@ -19,6 +19,7 @@ import { LoyaltyProgramResolver } from '../modules/points/loyalty-program.resolv
 import { MemberRfmResolver, RfmResolver } from '../modules/segment/rfm.resolver.js';
 import { MemberSegmentResolver, SegmentExplanationResolver, SegmentMovementResolver, SegmentPreviewResolver, SegmentResolver } from '../modules/segment/segment.resolver.js';
 import { SegmentStaticResolver } from '../modules/segment/segment-static.resolver.js';
+import { LifecycleResolver, MemberLifecycleResolver } from '../modules/lifecycle/lifecycle.resolver.js';
 import { CardScanResolver, MemberCardResolver, MembershipCardResolver } from '../modules/card/card.resolver.js';
 import { CouponResolver, MemberCouponsResolver, PointsCouponResolver } from '../modules/coupon/coupon.resolver.js';
 import { MemberPointsResolver, PointsAccountResolver, PointsEntryResolver, PointsResolver } from '../modules/points/points.resolver.js';
@@ -51,6 +52,8 @@ export const RESOLVERS = [
   SegmentExplanationResolver,
   SegmentMovementResolver,
   MemberSegmentResolver,
+  LifecycleResolver,
+  MemberLifecycleResolver,
   MemberCardResolver,
   MembershipCardResolver,
   CardScanResolver,

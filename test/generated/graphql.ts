@@ -189,6 +189,7 @@ export type IngestStatus =
 
 /** A scheduled job that runs for each tenant. */
 export type JobName =
+  | 'LIFECYCLE_REFRESH'
   /** Expires points past their expiry date. */
   | 'POINTS_EXPIRY'
   | 'RFM_REFRESH'
@@ -615,6 +616,12 @@ export type TenantUpdateInput = {
   countryCode?: string | null | undefined;
   /** ISO 4217 currency; only while the tenant has no orders. */
   currency?: string | null | undefined;
+  /** A member is AT_RISK past this multiple of their expected days between orders (default 1), 0.1 to 20; stages are recomputed at once. */
+  lifecycleAtRiskFactor?: number | null | undefined;
+  /** Expected days between orders while too few members repeat-buy for a median (default 90), 1 to 3650. */
+  lifecycleDefaultIntervalDays?: number | null | undefined;
+  /** ...and LAPSED past this multiple (default 2); must exceed the at-risk factor, at most 50. */
+  lifecycleLapsedFactor?: number | null | undefined;
   /** New name, 1 to 200 characters. */
   name?: string | null | undefined;
   /** Days of orders RFM scores look at, 30 to 1825 (default 365); applies at the next RFM_REFRESH. */

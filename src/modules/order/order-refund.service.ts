@@ -7,6 +7,8 @@ import { Order, OrderItem, OrderRefund } from './order.entity.js';
 import type { OrderRefundInput } from './order.inputs.js';
 import { refundEvent, writeOrderEvents } from './order-events.js';
 import { lockMembersForOrders, refreshMemberStats } from './member-stats.js';
+import { refreshMemberLifecycle } from '../lifecycle/lifecycle.sql.js';
+import { LifecycleCause } from '../lifecycle/lifecycle.enums.js';
 import { ruleError } from './order.service.js';
 import { reverseForOrder } from '../points/points-order.js';
 import { actorOf } from '../points/points-request.js';
@@ -72,6 +74,7 @@ export class OrderRefundService {
         await reverseForOrder(em, order, actorOf(this.ctx));
         await writeOrderEvents(em, order, [refundEvent(order, refundId, amount, at)]);
         await refreshMemberStats(em, tenantId, [order.memberId]);
+        await refreshMemberLifecycle(em, tenantId, [order.memberId], LifecycleCause.ORDER);
         // Growth falls with a refund; the tier waits for its review, but the stored growth value follows now.
         await upgradeTiers(em, tenantId, [order.memberId]);
         return order;

@@ -13,6 +13,8 @@ import { cleanOrder, type CleanItem, type CleanOrder } from './order-input.js';
 import { cancelledEvent, paidEvent, placedEvent, refundEvent, writeOrderEvents } from './order-events.js';
 import type { TouchpointRow } from '../touchpoint/touchpoint-writer.js';
 import { lockBuyer, refreshMemberStats } from './member-stats.js';
+import { refreshMemberLifecycle } from '../lifecycle/lifecycle.sql.js';
+import { LifecycleCause } from '../lifecycle/lifecycle.enums.js';
 import { MemberStatus } from '../member/member.enums.js';
 import { earnForOrder, reverseForOrder } from '../points/points-order.js';
 import { actorOf } from '../points/points-request.js';
@@ -101,6 +103,7 @@ export class OrderService {
     if (order.refundedAmount !== refundedBefore) await reverseForOrder(em, order, actorOf(this.ctx));
     await writeOrderEvents(em, order, events);
     await refreshMemberStats(em, tenantId, [order.memberId]);
+    await refreshMemberLifecycle(em, tenantId, [order.memberId], LifecycleCause.ORDER);
     await upgradeTiers(em, tenantId, [order.memberId]);
     return order;
   }

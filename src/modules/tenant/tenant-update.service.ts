@@ -2,6 +2,8 @@ import { tenantIdOf, type GraphQLContext } from '../../core/context.js';
 import { fail, ok, userError, UserErrorCode, type Outcome, type UserError } from '../../core/errors.js';
 import { requiredText } from '../../core/validation.js';
 import { Tenant } from './tenant.entity.js';
+import { refreshTenantLifecycle } from '../lifecycle/lifecycle.sql.js';
+import { LifecycleCause } from '../lifecycle/lifecycle.enums.js';
 import { forgetTenantSettings } from './tenant-settings.js';
 import type { TenantUpdateInput } from './tenant.inputs.js';
 
@@ -27,13 +29,27 @@ export async function updateTenant(ctx: GraphQLContext, input: TenantUpdateInput
   if (input.rfmWindowDays != null && (!Number.isInteger(input.rfmWindowDays) || input.rfmWindowDays < 30 || input.rfmWindowDays > 1825)) {
     errors.push(userError(['input', 'rfmWindowDays'], 'rfmWindowDays must be a whole number from 30 to 1825', UserErrorCode.INVALID));
   }
+  const atRisk = input.lifecycleAtRiskFactor ?? tenant.lifecycleAtRiskFactor;
+  const lapsed = input.lifecycleLapsedFactor ?? tenant.lifecycleLapsedFactor;
+  if (!(atRisk >= 0.1 && atRisk <= 20)) errors.push(userError(['input', 'lifecycleAtRiskFactor'], 'lifecycleAtRiskFactor must be from 0.1 to 20', UserErrorCode.INVALID));
+  else if (!(lapsed > atRisk && lapsed <= 50)) errors.push(userError(['input', 'lifecycleLapsedFactor'], 'lifecycleLapsedFactor must exceed lifecycleAtRiskFactor and be at most 50', UserErrorCode.INVALID));
+  const defaultDays = input.lifecycleDefaultIntervalDays;
+  if (defaultDays != null && (!Number.isInteger(defaultDays) || defaultDays < 1 || defaultDays > 3650)) {
+    errors.push(userError(['input', 'lifecycleDefaultIntervalDays'], 'lifecycleDefaultIntervalDays must be a whole number from 1 to 3650', UserErrorCode.INVALID));
+  }
   if (errors.length) return fail(...errors);
+  const lifecycleChanged =
+    atRisk !== tenant.lifecycleAtRiskFactor || lapsed !== tenant.lifecycleLapsedFactor || (defaultDays != null && defaultDays !== tenant.lifecycleDefaultIntervalDays);
+  tenant.lifecycleAtRiskFactor = atRisk;
+  tenant.lifecycleLapsedFactor = lapsed;
+  if (defaultDays != null) tenant.lifecycleDefaultIntervalDays = defaultDays;
   if (name !== undefined) tenant.name = name;
   if (input.rfmWindowDays != null) tenant.rfmWindowDays = input.rfmWindowDays;
   if (input.countryCode != null) tenant.countryCode = input.countryCode;
   if (input.currency != null) tenant.currency = input.currency;
   if (input.unknownIdentityPolicy != null) tenant.unknownIdentityPolicy = input.unknownIdentityPolicy;
   await ctx.em.flush();
+  if (lifecycleChanged) await refreshTenantLifecycle(ctx.em, tenant.id, new Date(), LifecycleCause.SETTINGS);
   ctx.app.authenticator.forgetTenant(tenant.id);
   forgetTenantSettings(ctx);
   return ok(tenant);

@@ -1,4 +1,4 @@
-import { Field, InputType, Int } from 'type-graphql';
+import { Field, Float, InputType, Int } from 'type-graphql';
 import { UnknownIdentityPolicy } from './tenant.entity.js';
 
 @InputType({ description: 'Changes to your tenant. Omitted fields stay.' })
@@ -17,4 +17,13 @@ export class TenantUpdateInput {
 
   @Field(() => Int, { nullable: true, description: 'Days of orders RFM scores look at, 30 to 1825 (default 365); applies at the next RFM_REFRESH.' })
   rfmWindowDays?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'A member is AT_RISK past this multiple of their expected days between orders (default 1), 0.1 to 20; stages are recomputed at once.' })
+  lifecycleAtRiskFactor?: number | null;
+
+  @Field(() => Float, { nullable: true, description: '...and LAPSED past this multiple (default 2); must exceed the at-risk factor, at most 50.' })
+  lifecycleLapsedFactor?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Expected days between orders while too few members repeat-buy for a median (default 90), 1 to 3650.' })
+  lifecycleDefaultIntervalDays?: number | null;
 }

@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, Field, Int, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, Float, Int, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
 import type { GraphQLContext } from '../../core/context.js';
 import { READERS, WRITERS } from '../../core/auth/viewer.js';
 import { payloadOf, toPayload } from '../../core/graphql/payload.js';
@@ -31,6 +31,18 @@ export class TenantNode extends Node {
   @Field(() => Int, { description: 'Days of orders RFM scores look at.' })
   rfmWindowDays!: number;
 
+  @Field(() => Float, { description: 'A member is AT_RISK past this multiple of their expected days between orders.' })
+  lifecycleAtRiskFactor!: number;
+
+  @Field(() => Float, { description: 'A member is LAPSED past this multiple.' })
+  lifecycleLapsedFactor!: number;
+
+  @Field(() => Int, { description: 'Expected days between orders while there is no median.' })
+  lifecycleDefaultIntervalDays!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Median over repeat buyers of their average days between orders, as of the last LIFECYCLE_REFRESH.' })
+  lifecycleMedianIntervalDays!: number | null;
+
   @Field({ description: 'When the tenant was created.' })
   createdAt!: Date;
 
@@ -42,6 +54,10 @@ export class TenantNode extends Node {
       currency: tenant.currency,
       unknownIdentityPolicy: tenant.unknownIdentityPolicy,
       rfmWindowDays: tenant.rfmWindowDays,
+      lifecycleAtRiskFactor: tenant.lifecycleAtRiskFactor,
+      lifecycleLapsedFactor: tenant.lifecycleLapsedFactor,
+      lifecycleDefaultIntervalDays: tenant.lifecycleDefaultIntervalDays,
+      lifecycleMedianIntervalDays: tenant.lifecycleMedianIntervalDays ?? null,
       createdAt: tenant.createdAt,
     });
   }
