@@ -26,4 +26,12 @@ export const TENANCY_COVERED_ELSEWHERE: Record<string, string> = {
   couponRedeem: 'test/coupon.test.ts',
   // Takes no ids; coupon.test.ts shows another tenant's templates answer like missing ones.
   couponTemplateCreate: 'test/coupon.test.ts',
+  segmentUpdate: 'test/segment.test.ts',
+  segmentDelete: 'test/segment.test.ts',
+  segmentRefresh: 'test/segment.test.ts',
+  segmentMembersAdd: 'test/segment.test.ts',
+  segmentMembersRemove: 'test/segment.test.ts',
+  segmentMembersImport: 'test/segment.test.ts',
+  // Takes no ids; segment.test.ts shows a tenant's segments, previews and memberships stay its own.
+  segmentCreate: 'test/segment.test.ts',
 };
