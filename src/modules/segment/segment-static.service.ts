@@ -96,20 +96,20 @@ export class SegmentStaticService {
   }
 
   /** Reads `channel,external_id` rows; every problem is reported with its line, and then nothing is imported. */
-  private async rows(csv: string): Promise<Row[] | SegmentUserError[]> {
+  private async rows(csv: string): Promise<{ rows: Row[] } | { errors: SegmentUserError[] }> {
     const field = ['input', 'csv'];
-    if (Buffer.byteLength(csv, 'utf8') > MAX_CSV_BYTES) return [segmentError(field, 'the CSV is larger than 10 MB', SegmentErrorCode.INVALID)];
+    if (Buffer.byteLength(csv, 'utf8') > MAX_CSV_BYTES) return { errors: [segmentError(field, 'the CSV is larger than 10 MB', SegmentErrorCode.INVALID)] };
     let records: string[][];
     try {
       records = parse(csv, { skip_empty_lines: true, trim: true, relax_column_count: true }) as string[][];
     } catch (error) {
-      return [segmentError(field, `the CSV cannot be read: ${(error as Error).message}`, SegmentErrorCode.INVALID)];
+      return { errors: [segmentError(field, `the CSV cannot be read: ${(error as Error).message}`, SegmentErrorCode.INVALID)] };
     }
     const header = records[0]?.map((cell) => cell.toLowerCase());
     if (!header || header.length !== 2 || header[0] !== 'channel' || header[1] !== 'external_id') {
-      return [segmentError(field, 'the first line must be the header channel,external_id', SegmentErrorCode.INVALID)];
+      return { errors: [segmentError(field, 'the first line must be the header channel,external_id', SegmentErrorCode.INVALID)] };
     }
-    if (records.length - 1 > MAX_ROWS) return [segmentError(field, `at most ${MAX_ROWS} rows`, SegmentErrorCode.INVALID)];
+    if (records.length - 1 > MAX_ROWS) return { errors: [segmentError(field, `at most ${MAX_ROWS} rows`, SegmentErrorCode.INVALID)] };
     const { countryCode } = await tenantSettings(this.ctx);
     const errors: SegmentUserError[] = [];
     const rows: Row[] = [];
@@ -120,13 +120,13 @@ export class SegmentStaticService {
       else if (!(channel in IdentityChannel)) errors.push(segmentError(field, `line ${line}: "${channel}" is not an identity channel`, SegmentErrorCode.INVALID));
       else rows.push({ line, channel, externalId, canonical: canonicalExternalId(channel as IdentityChannel, externalId, countryCode) ?? null });
     });
-    return errors.length ? errors.slice(0, 100) : rows;
+    return errors.length ? { errors: errors.slice(0, 100) } : { rows };
   }
 
   async import(input: SegmentMembersImportInput): Promise<Outcome<ImportResult>> {
-    const rows = await this.rows(input.csv);
-    if (rows.length && !('line' in rows[0]!)) return segmentFailure(...(rows as SegmentUserError[]));
-    const parsed = rows as Row[];
+    const read = await this.rows(input.csv);
+    if ('errors' in read) return segmentFailure(...read.errors);
+    const parsed = read.rows;
     const tenantId = tenantIdOf(this.ctx);
     return rollbackAsFailure(() =>
       this.ctx.em.transactional(async (em) => {
