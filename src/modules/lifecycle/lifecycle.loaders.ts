@@ -19,7 +19,7 @@ export interface LifecycleRow {
 /** Members' current stages with the moments time alone would move them, one statement per batch. */
 export const lifecycleByMember: LoaderFactory<string, LifecycleRow | null> = (ctx) =>
   new DataLoader(async (memberIds) => {
-    const rows = await tenantRows<{ member_id: string; stage: LifecycleStage; since: Date; expected: number | null; at_risk_at: Date | null; lapsed_at: Date | null }>(
+    const rows = await tenantRows<{ member_id: string; stage: LifecycleStage; since: Date | string; expected: number | null; at_risk_at: Date | string | null; lapsed_at: Date | string | null }>(
       ctx,
       `select ml.member_id, ml.stage, ml.since, ml.expected_interval_days as expected,
               s.last_order_at + make_interval(secs => t.lifecycle_at_risk_factor * ml.expected_interval_days * 86400) as at_risk_at,
@@ -30,7 +30,10 @@ export const lifecycleByMember: LoaderFactory<string, LifecycleRow | null> = (ct
         where ml.tenant_id = ? and ml.member_id in (?)`,
       [[...memberIds]],
     );
-    const byId = new Map(rows.map((row) => [row.member_id, { stage: row.stage, since: row.since, expected: row.expected, atRiskAt: row.at_risk_at, lapsedAt: row.lapsed_at }]));
+    const date = (value: Date | string | null) => (value === null ? null : new Date(value));
+    const byId = new Map(
+      rows.map((row) => [row.member_id, { stage: row.stage, since: date(row.since)!, expected: row.expected === null ? null : Number(row.expected), atRiskAt: date(row.at_risk_at), lapsedAt: date(row.lapsed_at) }]),
+    );
     return memberIds.map((id) => byId.get(id) ?? null);
   });
 

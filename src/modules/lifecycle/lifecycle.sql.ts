@@ -48,7 +48,8 @@ with staged as (
          least(:now::timestamptz, greatest(coalesce(d.prev_since, '-infinity'::timestamptz),
            case d.stage when 'LAPSED' then d.lapsed_at when 'AT_RISK' then d.at_risk_at
                         when 'PROSPECT' then :now::timestamptz
-                        else case when :cause::text in ('ORDER', 'TIME') then d.last_order_at else :now::timestamptz end end)) as occurred_at
+                        else case when :cause::text in ('ORDER', 'TIME') and d.last_order_at > coalesce(d.prev_since, '-infinity'::timestamptz)
+                                  then d.last_order_at else :now::timestamptz end end)) as occurred_at
     from decided d
    where d.stage is distinct from coalesce(d.prev, 'PROSPECT')
 ), written as (
