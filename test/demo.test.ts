@@ -90,6 +90,17 @@ describe('ecrm demo', () => {
     expect(b.distribution).not.toEqual(a.distribution);
     expect(again.tenantId).not.toBe(tenantA);
   }, 120_000);
+
+  test('--no-activity writes the same members and orders and no touchpoints', async () => {
+    const quiet = await ecrmDemo(['--members', String(MEMBERS), '--seed', '7', '--end', END, '--no-activity']);
+    expect(quiet.code).toBe(0);
+    const tenantId = /\(([0-9a-f-]{36})\)/.exec(quiet.stdout)?.[1] ?? '';
+    const { touchpoint, events_md5: _events, ...rest } = await fingerprint(tenantId);
+    const { touchpoint: withActivity, events_md5: _eventsA, ...expected } = await fingerprint(tenantA);
+    expect(touchpoint).toBe(0);
+    expect(withActivity).toBeGreaterThan(0);
+    expect(rest).toEqual(expected);
+  }, 120_000);
 });
 
 describe('the demo tenant looks like a real shop', () => {

@@ -4,10 +4,11 @@ import { defaultDemoEnd, MAX_DEMO_MEMBERS, seedDemoTenant, type DemoOptions, typ
 
 /** `ecrm demo` and the demo flags of `ecrm serve`. */
 
-export const DEMO_USAGE = `  ecrm demo [--members N] [--seed S] [--end YYYY-MM-DD]
+export const DEMO_USAGE = `  ecrm demo [--members N] [--seed S] [--end YYYY-MM-DD] [--no-activity]
                                                create a demo tenant (stores, members, two years of orders
-                                               and touchpoints; the same seed gives the same data) and
-                                               print its OWNER key; 20000 members and seed 42 by default
+                                               and touchpoints, none with --no-activity; the same seed
+                                               gives the same data) and print its OWNER key; 20000
+                                               members and seed 42 by default
   ecrm serve --demo [--members N] [--seed S]   on a first start (no tenant yet), create a demo tenant
                                                instead of the empty "My shop"; or set ECRM_DEMO_MEMBERS`;
 
@@ -34,14 +35,19 @@ function size(values: { members?: string; seed?: string }, usage: UsageErrorOf, 
 }
 
 export function parseDemoArgs(args: string[], usage: UsageErrorOf): DemoOptions {
-  const { values, positionals } = parseArgs({ args, options: { members: { type: 'string' }, seed: { type: 'string' }, end: { type: 'string' } }, strict: true, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { members: { type: 'string' }, seed: { type: 'string' }, end: { type: 'string' }, 'no-activity': { type: 'boolean' } },
+    strict: true,
+    allowPositionals: true,
+  });
   if (positionals.length) throw usage(`unexpected argument "${positionals[0]}"`);
   let end: Date | undefined;
   if (values.end !== undefined) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(values.end) || Number.isNaN(Date.parse(values.end))) throw usage(`--end must be a date (YYYY-MM-DD), got "${values.end}"`);
     end = new Date(`${values.end}T00:00:00Z`);
   }
-  return { ...size(values, usage), end };
+  return { ...size(values, usage), end, activity: !values['no-activity'] };
 }
 
 /** What `ecrm serve` was asked to seed on a first start: `--demo`, or ECRM_DEMO_MEMBERS. */

@@ -16,6 +16,7 @@ interface TouchOptions {
 
 /** Writes one touchpoint; event ids not given are the member's own sequence, as a sender's would be. */
 export function touch(ctx: DemoContext, member: DemoMember, type: TouchpointType, channel: Channel, at: number, properties: string | null, eventId: string | null, options: TouchOptions = {}): void {
+  if (!ctx.activity) return;
   const seq = member.seq.touchpoint++;
   const when = iso(at);
   ctx.rows.add('touchpoint', ctx.ids.id(IdKind.touchpoint, member.index, seq), when, member.id, type, null, channel, options.store?.id ?? null, when, options.source ?? 'demo', properties, eventId ?? `demo-${member.index}-${seq}`, options.orderId ?? null);

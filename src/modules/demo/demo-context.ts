@@ -39,6 +39,8 @@ export interface DemoContext {
   /** Marketing sends: before every peak, and a newsletter each quarter. */
   campaigns: { name: string; at: number }[];
   rows: DemoRows;
+  /** Whether touchpoints are written. */
+  activity: boolean;
 }
 
 /** One generated member: who they are and how they buy. */

@@ -17,6 +17,8 @@ export interface DemoOptions {
   seed: number;
   /** History ends here (exclusive) and reaches two years back; the 1st of the current month by default. */
   end?: Date;
+  /** Touchpoints (browsing, chats, messages, order events); false writes members and orders only. Default true. */
+  activity?: boolean;
   /** Members generated and copied per round: bounds memory, not the result. */
   chunkSize?: number;
   onProgress?: (membersDone: number) => void;
@@ -58,7 +60,8 @@ async function generate(ctx: DemoContext, from: number, to: number, clock: { ms:
   for (let index = from; index < to; index++) {
     const member = createMember(ctx, index);
     writeOrders(ctx, member, orderTimes(ctx, member));
-    writeActivity(ctx, member);
+    // Each member draws from its own generator, so leaving activity out changes no order.
+    if (ctx.activity) writeActivity(ctx, member);
     if ((index - from) % 200 === 199) {
       // Let the previous chunk's COPY drain while this one is drawn.
       clock.ms += performance.now() - started;
@@ -84,7 +87,7 @@ export async function seedDemoTenant(em: EntityManager, databaseUrl: string, opt
   const peaks = peaksBetween(window.start, window.end);
   const ctx: DemoContext = {
     seed: options.seed, tenantId: tenant.id, currency: tenant.currency, ids, stores, ...window, peaks,
-    campaigns: campaignsOf({ ...window, peaks }), rows: new DemoRows(tenant.id),
+    campaigns: campaignsOf({ ...window, peaks }), rows: new DemoRows(tenant.id), activity: options.activity !== false,
   };
   const client = new Client({ connectionString: databaseUrl, application_name: 'ecrm-demo' });
   await client.connect();
