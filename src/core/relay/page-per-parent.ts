@@ -1,5 +1,8 @@
 import { Cursor, type EntityName, type QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import { tenantIdOf, type LoaderFactory } from '../context.js';
+import { tenantRows } from '../db/tenant-sql.js';
 import type { Page } from './connection.js';
 
 export interface PerParentQuery {
@@ -60,4 +63,50 @@ export async function firstPagesPerParent<T extends object>(
     });
   }
   return pages;
+}
+
+export interface FirstPageKey {
+  parentId: string;
+  first: number;
+}
+
+export interface ChildList<T extends object> {
+  entity: EntityName<T>;
+  table: string;
+  parentColumn: string;
+  /** ORDER BY on alias `x`, ending with a unique column; the same order as `orderBy`. */
+  orderSql: string;
+  orderBy: QueryOrderMap<T>;
+}
+
+/**
+ * A per-request loader of first pages of a tenant-scoped child list (a member's history, say): one statement
+ * per page size for all parents asked together, and one more for their totals if a client asks.
+ */
+export function firstPagesLoader<T extends object>(list: ChildList<T>): LoaderFactory<FirstPageKey, Page<T>> {
+  const counts: LoaderFactory<string, number> = (ctx) =>
+    new DataLoader(async (parentIds) => {
+      const rows = await tenantRows<{ parent_id: string; n: number }>(
+        ctx,
+        `select ${list.parentColumn} as parent_id, count(*)::int as n from ${list.table} where tenant_id = ? and ${list.parentColumn} in (?) group by ${list.parentColumn}`,
+        [[...parentIds]],
+      );
+      const byId = new Map(rows.map((row) => [row.parent_id, row.n]));
+      return parentIds.map((id) => byId.get(id) ?? 0);
+    });
+  const keyOf = (key: FirstPageKey) => `${key.parentId}|${key.first}`;
+  return (ctx) =>
+    new DataLoader(
+      async (keys) => {
+        const pages = new Map<string, Page<T>>();
+        for (const first of new Set(keys.map((key) => key.first))) {
+          const ids = keys.filter((key) => key.first === first).map((key) => key.parentId);
+          const query = { table: list.table, parentColumn: list.parentColumn, tenantId: tenantIdOf(ctx), conditions: [], params: [], orderSql: list.orderSql };
+          const found = await firstPagesPerParent(ctx.em, list.entity, query, ids, first, list.orderBy, (parentId) => ctx.loaders.get(counts).load(parentId));
+          for (const [parentId, page] of found) pages.set(keyOf({ parentId, first }), page);
+        }
+        return keys.map((key) => pages.get(keyOf(key))!);
+      },
+      { cacheKeyFn: keyOf },
+    );
 }

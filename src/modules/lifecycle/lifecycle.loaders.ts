@@ -1,12 +1,11 @@
 import DataLoader from 'dataloader';
-import { tenantIdOf, type LoaderFactory } from '../../core/context.js';
+import type { LoaderFactory } from '../../core/context.js';
 import { tenantRows } from '../../core/db/tenant-sql.js';
-import type { Page } from '../../core/relay/connection.js';
-import { firstPagesPerParent } from '../../core/relay/page-per-parent.js';
+import { firstPagesLoader } from '../../core/relay/page-per-parent.js';
 import { LifecycleTransition } from './lifecycle.entity.js';
 import type { LifecycleStage } from './lifecycle.enums.js';
 
-export const TRANSITION_ORDER = { occurredAt: 'desc', id: 'desc' } as const;
+export const TRANSITION_ORDER = { occurredAt: 'desc', createdAt: 'desc', id: 'desc' } as const;
 
 export interface LifecycleRow {
   stage: LifecycleStage;
@@ -37,41 +36,11 @@ export const lifecycleByMember: LoaderFactory<string, LifecycleRow | null> = (ct
     return memberIds.map((id) => byId.get(id) ?? null);
   });
 
-const transitionCountByMember: LoaderFactory<string, number> = (ctx) =>
-  new DataLoader(async (memberIds) => {
-    const rows = await tenantRows<{ member_id: string; n: number }>(
-      ctx,
-      'select member_id, count(*)::int as n from lifecycle_transition where tenant_id = ? and member_id in (?) group by member_id',
-      [[...memberIds]],
-    );
-    const byId = new Map(rows.map((row) => [row.member_id, row.n]));
-    return memberIds.map((id) => byId.get(id) ?? 0);
-  });
-
-interface HistoryKey {
-  memberId: string;
-  first: number;
-}
-
-/** The first page of each member's lifecycle history, newest first, in one statement per page size. */
-export const historyPagesByMember: LoaderFactory<HistoryKey, Page<LifecycleTransition>> = (ctx) =>
-  new DataLoader(
-    async (keys) => {
-      const pages = new Map<string, Page<LifecycleTransition>>();
-      for (const first of new Set(keys.map((key) => key.first))) {
-        const ids = keys.filter((key) => key.first === first).map((key) => key.memberId);
-        const found = await firstPagesPerParent(
-          ctx.em,
-          LifecycleTransition,
-          { table: 'lifecycle_transition', parentColumn: 'member_id', tenantId: tenantIdOf(ctx), conditions: [], params: [], orderSql: 'x.occurred_at desc, x.id desc' },
-          ids,
-          first,
-          TRANSITION_ORDER,
-          (memberId) => ctx.loaders.get(transitionCountByMember).load(memberId),
-        );
-        for (const [memberId, page] of found) pages.set(`${memberId}|${first}`, page);
-      }
-      return keys.map((key) => pages.get(`${key.memberId}|${key.first}`)!);
-    },
-    { cacheKeyFn: (key) => `${key.memberId}|${key.first}` },
-  );
+/** The first page of each member's lifecycle history, newest first. */
+export const historyPagesByMember = firstPagesLoader({
+  entity: LifecycleTransition,
+  table: 'lifecycle_transition',
+  parentColumn: 'member_id',
+  orderSql: 'x.occurred_at desc, x.created_at desc, x.id desc',
+  orderBy: TRANSITION_ORDER,
+});

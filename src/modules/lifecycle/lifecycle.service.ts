@@ -23,7 +23,7 @@ export class LifecycleService {
 
   history(memberId: string, args: PageArgs): Promise<Page<LifecycleTransition>> {
     const page = pageRequest(args);
-    if (page.first !== undefined && !page.after) return this.ctx.loaders.get(historyPagesByMember).load({ memberId, first: page.first });
+    if (page.first !== undefined && !page.after) return this.ctx.loaders.get(historyPagesByMember).load({ parentId: memberId, first: page.first });
     return paginate(this.ctx.em, LifecycleTransition, { memberId }, page, TRANSITION_ORDER);
   }
 

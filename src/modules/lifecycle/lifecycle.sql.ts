@@ -11,7 +11,7 @@ import { LifecycleCause } from './lifecycle.enums.js';
  * - A member who was AT_RISK or LAPSED and is NEW or ACTIVE again is REACTIVATED, and stays so until an order
  *   placed after that (ACTIVE) or until time makes them overdue again.
  * - A move records when it took effect: crossing a threshold at last order + factor x E (so a late job still
- *   dates it right), an order's move at that order's time, anything else now. A member who skipped AT_RISK on
+ *   dates it right), an order's move at that order's time; a merge, a change of thresholds or a refund now. A member who skipped AT_RISK on
  *   the way to LAPSED (the job did not run in between) gets both transitions.
  *
  * Only members whose stage changes are written, plus (for `scope` runs after an order) the expected interval.
@@ -46,10 +46,11 @@ with staged as (
   select d.*,
          case when d.stage in ('AT_RISK', 'LAPSED') and :cause::text = 'TIME' then 'TIME' when :cause::text = 'TIME' then 'ORDER' else :cause::text end as cause,
          least(:now::timestamptz, greatest(coalesce(d.prev_since, '-infinity'::timestamptz),
-           case d.stage when 'LAPSED' then d.lapsed_at when 'AT_RISK' then d.at_risk_at
-                        when 'PROSPECT' then :now::timestamptz
-                        else case when :cause::text in ('ORDER', 'TIME') and d.last_order_at > coalesce(d.prev_since, '-infinity'::timestamptz)
-                                  then d.last_order_at else :now::timestamptz end end)) as occurred_at
+           case when :cause::text not in ('ORDER', 'TIME') or d.stage = 'PROSPECT' then :now::timestamptz
+                when d.stage = 'LAPSED' then d.lapsed_at
+                when d.stage = 'AT_RISK' then d.at_risk_at
+                when d.last_order_at > coalesce(d.prev_since, '-infinity'::timestamptz) then d.last_order_at
+                else :now::timestamptz end)) as occurred_at
     from decided d
    where d.stage is distinct from coalesce(d.prev, 'PROSPECT')
 ), written as (

@@ -45,7 +45,7 @@ export class TierQueryService {
   /** A member's tier changes, newest first; first pages of many members load in one statement. */
   history(memberId: string, args: PageArgs): Promise<Page<TierChange>> {
     const page = pageRequest(args);
-    if (page.first !== undefined && !page.after) return this.ctx.loaders.get(historyPagesByMember).load({ memberId, first: page.first });
+    if (page.first !== undefined && !page.after) return this.ctx.loaders.get(historyPagesByMember).load({ parentId: memberId, first: page.first });
     return paginate(this.ctx.em, TierChange, { memberId }, page, CHANGE_ORDER);
   }
 

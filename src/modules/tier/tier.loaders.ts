@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { tenantIdOf, type GraphQLContext, type LoaderFactory } from '../../core/context.js';
 import { tenantRows } from '../../core/db/tenant-sql.js';
 import type { Page } from '../../core/relay/connection.js';
-import { firstPagesPerParent } from '../../core/relay/page-per-parent.js';
+import { firstPagesLoader } from '../../core/relay/page-per-parent.js';
 import { loyaltyProgram } from '../points/loyalty-program.js';
 import { growthValues } from './tier-growth.js';
 import { Tier, TierChange } from './tier.entity.js';
@@ -61,42 +61,5 @@ export const memberCountByTier: LoaderFactory<string, number> = (ctx) =>
     return tierIds.map((id) => byId.get(id) ?? 0);
   });
 
-/** How many tier changes each member has, counted in one statement. */
-export const historyCountByMember: LoaderFactory<string, number> = (ctx) =>
-  new DataLoader(async (memberIds) => {
-    const rows = await tenantRows<{ member_id: string; changes: number }>(
-      ctx,
-      'select member_id, count(*)::int as changes from tier_change where tenant_id = ? and member_id in (?) group by member_id',
-      [[...memberIds]],
-    );
-    const byId = new Map(rows.map((row) => [row.member_id, row.changes]));
-    return memberIds.map((id) => byId.get(id) ?? 0);
-  });
-
-interface HistoryKey {
-  memberId: string;
-  first: number;
-}
-
-/** The first page of each member's tier history, newest first, in one statement per page size. */
-export const historyPagesByMember: LoaderFactory<HistoryKey, Page<TierChange>> = (ctx) =>
-  new DataLoader(
-    async (keys) => {
-      const pages = new Map<string, Page<TierChange>>();
-      for (const first of new Set(keys.map((key) => key.first))) {
-        const ids = keys.filter((key) => key.first === first).map((key) => key.memberId);
-        const found = await firstPagesPerParent(
-          ctx.em,
-          TierChange,
-          { table: 'tier_change', parentColumn: 'member_id', tenantId: tenantIdOf(ctx), conditions: [], params: [], orderSql: 'x.created_at desc, x.id desc' },
-          ids,
-          first,
-          CHANGE_ORDER,
-          (memberId) => ctx.loaders.get(historyCountByMember).load(memberId),
-        );
-        for (const [memberId, page] of found) pages.set(`${memberId}|${first}`, page);
-      }
-      return keys.map((key) => pages.get(`${key.memberId}|${key.first}`)!);
-    },
-    { cacheKeyFn: (key) => `${key.memberId}|${key.first}` },
-  );
+/** The first page of each member's tier history, newest first. */
+export const historyPagesByMember = firstPagesLoader({ entity: TierChange, table: 'tier_change', parentColumn: 'member_id', orderSql: 'x.created_at desc, x.id desc', orderBy: CHANGE_ORDER });
