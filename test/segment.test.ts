@@ -146,6 +146,13 @@ test('explain shows which clauses a member meets, with its values', async () => 
       { clause: 'last_order_date < -60d', line: 1, column: 87, met: true, value: new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10) },
     ],
   });
+  // Birthdays are personal data: ADMIN sees the value, ANALYST only whether the clause is met.
+  const birthdays = await create(tenant, { name: 'Birthdays', kind: 'DYNAMIC', query: "birthday IS NOT NULL OR age > 20" });
+  await gql(tenant, 'mutation($id: ID!) { memberUpdate(input: { id: $id, birthday: "1990-05-17" }) { userErrors { code } } }', { id: member });
+  const explainAs = async (key: string) =>
+    (await gql(tenant, 'query($id: ID!, $m: ID!) { segment(id: $id) { explain(memberId: $m) { clauses { met value } } } }', { id: birthdays.id, m: member }, key)).segment.explain.clauses;
+  expect((await explainAs(tenant.keys.ADMIN))[0]).toEqual({ met: true, value: '1990-05-17' });
+  expect(await explainAs(tenant.keys.ANALYST)).toEqual([{ met: true, value: null }, { met: true, value: null }]);
   const missing = await gql(tenant, 'query($id: ID!, $m: ID!) { segment(id: $id) { explain(memberId: $m) { matches } } }', { id: segment.id, m: missingId('Member') });
   expect(missing.segment.explain).toBeNull();
 });

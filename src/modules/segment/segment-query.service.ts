@@ -1,3 +1,4 @@
+import { masksPersonalData } from '../../core/auth/viewer.js';
 import { tenantIdOf, type GraphQLContext } from '../../core/context.js';
 import { boundRows } from '../../core/db/bound.js';
 import { pageRequest, type Page, type PageArgs } from '../../core/relay/connection.js';
@@ -16,6 +17,7 @@ import { segmentById, segmentIdsByMember } from './segment.loaders.js';
 import { SegmentClauseNode, SegmentExplanationNode, SegmentFilterNode, SegmentPreviewNode, SegmentQueryValidationNode } from './segment.type.js';
 
 const MAX_SAMPLE = 50;
+const PERSONAL_FIELDS = new Set(['birthday', 'age']);
 
 /** Reads of segments: lists, membership, history, and queries evaluated without saving. */
 export class SegmentQueryService {
@@ -97,13 +99,15 @@ export class SegmentQueryService {
     const { sql, clauses } = compiled.query.explain(member.id);
     const [row] = await boundRows<Record<string, unknown>>(this.ctx.em, sql.sql, sql.params);
     explanation.matches = row?.matched === true;
+    const masked = masksPersonalData(this.ctx.viewer);
     explanation.clauses = clauses.map((clause, index) =>
       Object.assign(new SegmentClauseNode(), {
         clause: clause.text,
         line: clause.line,
         column: clause.column,
         met: row?.[`c${index}`] === true,
-        value: (row?.[`v${index}`] as string | null | undefined) ?? null,
+        // ANALYST keys do not see birthdays on members, so not here either.
+        value: masked && PERSONAL_FIELDS.has(clause.field) ? null : ((row?.[`v${index}`] as string | null | undefined) ?? null),
       }),
     );
     return explanation;

@@ -23,6 +23,8 @@ export interface Sql {
 export interface ClauseInfo {
   /** The clause as written in the query. */
   text: string;
+  /** The field or function it tests. */
+  field: string;
   line: number;
   column: number;
 }
@@ -348,7 +350,7 @@ class Compiler {
   }
 
   clauses(): ClauseInfo[] {
-    return this.leaves.map((leaf) => ({ text: this.text.slice(leaf.node.offset, leaf.node.end), line: leaf.node.line, column: leaf.node.column }));
+    return this.leaves.map((leaf) => ({ text: this.text.slice(leaf.node.offset, leaf.node.end), field: leaf.node.operand.name, line: leaf.node.line, column: leaf.node.column }));
   }
 }
 
