@@ -30,10 +30,8 @@ export class Migration20261123234415_SegmentsLifecycle extends Migration {
 
     this.addSql(`alter table "segment_movement" add constraint "segment_movement_tenant_id_foreign" foreign key ("tenant_id") references "tenant" ("id") on update no action on delete cascade;`);
     this.addSql(`alter table "segment_movement" add constraint "segment_movement_segment_id_foreign" foreign key ("segment_id") references "segment" ("id") on update cascade on delete cascade;`);
-    this.addSql(`alter table "segment_movement" add constraint "segment_movement_member_id_foreign" foreign key ("member_id") references "member" ("id") on update cascade on delete cascade;`);
 
     this.addSql(`alter table "segment_member" add constraint "segment_member_segment_id_foreign" foreign key ("segment_id") references "segment" ("id") on update cascade on delete cascade;`);
-    this.addSql(`alter table "segment_member" add constraint "segment_member_member_id_foreign" foreign key ("member_id") references "member" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "segment_member" add constraint "segment_member_tenant_id_foreign" foreign key ("tenant_id") references "tenant" ("id") on update no action on delete cascade;`);
 
     this.addSql(`alter table "member_lifecycle" add constraint "member_lifecycle_member_id_foreign" foreign key ("member_id") references "member" ("id") on update cascade on delete cascade;`);

@@ -1,6 +1,5 @@
-import { Entity, Enum, Index, ManyToOne, PrimaryKeyProp, Property, Unique } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, PrimaryKeyProp, Property, Unique } from '@mikro-orm/core';
 import { TenantScopedEntity } from '../../core/db/tenant-scoped.entity.js';
-import { Member } from '../member/member.entity.js';
 import { Tenant } from '../tenant/tenant.entity.js';
 import { SegmentKind, SegmentMovementCause, SegmentMovementKind } from './segment.enums.js';
 
@@ -74,7 +73,12 @@ export class SegmentVersion extends TenantScopedEntity {
   actor!: string;
 }
 
-/** Materialised membership: a member is in a segment while a row exists. */
+/**
+ * Materialised membership: a member is in a segment while a row exists. member_id has no foreign key on purpose:
+ * a refresh writes up to millions of rows, and each key check would lock its member row (dirtying a page of
+ * `member` per row, measured as most of a refresh's time at 1M members). Members are never deleted (erasure
+ * keeps the row) and the merge and erase steps remove their memberships; the tenant foreign key cascades.
+ */
 @Entity()
 @Index({ properties: ['tenantId', 'memberId'] })
 export class SegmentMember {
@@ -83,7 +87,7 @@ export class SegmentMember {
   @ManyToOne(() => Segment, { primary: true, mapToPk: true, fieldName: 'segment_id', deleteRule: 'cascade' })
   segmentId!: string;
 
-  @ManyToOne(() => Member, { primary: true, mapToPk: true, fieldName: 'member_id', deleteRule: 'cascade' })
+  @PrimaryKey({ type: 'uuid' })
   memberId!: string;
 
   @ManyToOne(() => Tenant, { mapToPk: true, fieldName: 'tenant_id', deleteRule: 'cascade', updateRule: 'no action' })
@@ -93,7 +97,7 @@ export class SegmentMember {
   enteredAt!: Date;
 }
 
-/** A recorded entry into or exit from a segment (created_at is when it happened). */
+/** A recorded entry into or exit from a segment (created_at is when it happened). member_id: see SegmentMember. */
 @Entity()
 @Index({ properties: ['tenantId', 'segmentId', 'createdAt', 'id'] })
 @Index({ properties: ['tenantId', 'memberId', 'createdAt'] })
@@ -101,7 +105,7 @@ export class SegmentMovement extends TenantScopedEntity {
   @ManyToOne(() => Segment, { mapToPk: true, fieldName: 'segment_id', deleteRule: 'cascade' })
   segmentId!: string;
 
-  @ManyToOne(() => Member, { mapToPk: true, fieldName: 'member_id', deleteRule: 'cascade' })
+  @Property({ type: 'uuid' })
   memberId!: string;
 
   @Enum({ items: () => SegmentMovementKind })
