@@ -6,6 +6,8 @@ import { seedDemoTenant } from '../../src/modules/demo/demo.service.js';
 import { refreshTenantLifecycle } from '../../src/modules/lifecycle/lifecycle.sql.js';
 import { refreshRfm } from '../../src/modules/segment/rfm.sql.js';
 import { compileSegmentQuery } from '../../src/modules/segment/query/compile.js';
+import { membershipStatement } from '../../src/modules/segment/segment-membership.js';
+import { SegmentMovementCause } from '../../src/modules/segment/segment.enums.js';
 import { graphqlClient, medianMax } from '../lib/graphql.js';
 import { startServer } from '../lib/server.js';
 import { withTimeout } from '../lib/scope.js';
@@ -114,6 +116,14 @@ async function run(ctx: BenchContext): Promise<BenchResult> {
   const segmentId = created.segmentCreate.segment.id;
   const refresh = async () => (await api.call<{ segmentRefresh: { segment: { count: number }; entered: number; exited: number } }>(REFRESH, { id: segmentId })).segmentRefresh;
   const peerRefresh = async () => (await client.query(REFRESH_SQL, [tenantId, thirtyDaysAgo, 50_000])).rows[0] as { entered: number; exited: number };
+  if (process.env.BENCH_SEGMENT_EXPLAIN) {
+    const segment = { id: dbIdOf(segmentId), tenantId, version: 1, tag: null };
+    const statement = membershipStatement(segment, compiled.query.memberIds(), 'replace', SegmentMovementCause.REFRESH, now);
+    await client.query('begin');
+    const plan = await client.query(`explain (analyze, buffers, timing) ${toPg(statement.sql)}`, statement.params);
+    await client.query('rollback');
+    ctx.log(plan.rows.map((row) => row['QUERY PLAN']).join('\n'));
+  }
   const firstApi = await timed(refresh);
   const firstPeer = await timed(peerRefresh);
   assertEqual('first refresh', [firstApi.value.entered, firstApi.value.exited], [firstPeer.value.entered, firstPeer.value.exited]);

@@ -25,9 +25,10 @@ function changeSql(mode: MembershipMode): string {
   const entered =
     mode === 'remove'
       ? NONE
-      : `insert into segment_member (segment_id, member_id, tenant_id, entered_at)
+      : // Members already in are skipped by the primary key (RETURNING names only new rows). An anti-join here
+        // was planned against the table's statistics, as a scan per target row of a table growing under it.
+        `insert into segment_member (segment_id, member_id, tenant_id, entered_at)
          select :segment::uuid, t.id, :tenant::uuid, :now::timestamptz from target t
-          where not exists (select 1 from segment_member sm where sm.segment_id = :segment and sm.member_id = t.id)
          on conflict do nothing
          returning member_id`;
   const exited =
@@ -69,20 +70,25 @@ export async function applyMembership(
   cause: SegmentMovementCause,
   now: Date,
 ): Promise<MembershipChange> {
-  const [text, params] = named(changeSql(mode), {
-    segment: segment.id,
-    tenant: segment.tenantId,
-    now,
-    cause,
-    version: segment.version,
-    tag: segment.tag ?? null,
-  });
-  // The target's own placeholders all come first in the text.
-  const [row] = await boundRows<{ entered: number; exited: number }>(em, `with target as materialized (${target.sql})${text}`, [...target.params, ...params]);
+  const statement = membershipStatement(segment, target, mode, cause, now);
+  const [row] = await boundRows<{ entered: number; exited: number }>(em, statement.sql, statement.params);
   const change = { entered: row?.entered ?? 0, exited: row?.exited ?? 0 };
   segment.memberCount += change.entered - change.exited;
   segment.updatedAt = now;
   return change;
+}
+
+/** The statement applyMembership sends (benchmarks explain it). */
+export function membershipStatement(
+  segment: Pick<Segment, 'id' | 'tenantId' | 'version' | 'tag'>,
+  target: Sql,
+  mode: MembershipMode,
+  cause: SegmentMovementCause,
+  now: Date,
+): Sql {
+  const [text, params] = named(changeSql(mode), { segment: segment.id, tenant: segment.tenantId, now, cause, version: segment.version, tag: segment.tag ?? null });
+  // The target's own placeholders all come first in the text.
+  return { sql: `with target as materialized (${target.sql})${text}`, params: [...target.params, ...params] };
 }
 
 /** Active members of the tenant among `ids` (database ids). */
