@@ -336,7 +336,8 @@ const variablesOf = async (rule: RootFieldRule, fx: Fixture) => (rule.prepare ? 
 
 async function call(rule: RootFieldRule, caller: Caller, fx: Fixture, prepared?: Record<string, unknown>): Promise<GqlResponse<any>> {
   const key = caller === 'ANONYMOUS' ? undefined : caller === 'MEMBER' ? fx.memberToken : fx.tenant.keys[caller];
-  return t.gql(rule.operation, prepared ?? (await variablesOf(rule, fx)), { key });
+  const variables = prepared ?? (await variablesOf(rule, fx));
+  return rule.run ? rule.run(t, key, variables) : t.gql(rule.operation, variables, { key });
 }
 
 const rootName = (rule: RootFieldRule) => rule.field.split('.')[1]!;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { dataOf, startTestApp, type TestApp, type TestTenant } from './support/harness';
 import { countsOf, ecrm, killAll, tempDir, writeLines } from './support/import-cli';
+import { probabilityNoPurchase } from '../src/modules/churn/bgnbd';
 
 // Real purchase history: 2,357 CDNOW customers and their 6,919 purchases (see the data set's README).
 // shared/ stands beside the repository, here and in CI's clean clone.
@@ -118,3 +119,54 @@ test('the CDNOW sample imports as 2,357 members with 6,919 orders and exact purc
     expect({ id, ...stats }).toEqual({ id, orderCount: e.orderCount, netSpend: { amount: e.netSpend, currency: 'USD' }, firstOrderAt: e.first, lastOrderAt: e.last });
   }
 }, 300_000);
+
+/** AUC by pairwise comparison (ties count half): the chance a churner outranks a returner. */
+function auc(values: { value: number; churned: boolean }[]): number {
+  const churners = values.filter((v) => v.churned).map((v) => v.value);
+  const returners = values.filter((v) => !v.churned).map((v) => v.value);
+  let wins = 0;
+  for (const c of churners) for (const r of returners) wins += c > r ? 1 : c === r ? 0.5 : 0;
+  return wins / (churners.length * returners.length);
+}
+
+const DAY = 86_400_000;
+const AS_OF = '1997-10-01T00:00:00.000Z';
+const REPORT = `query($asOf: DateTime!, $h: Int) { churnModelReport(asOf: $asOf, horizonDays: $h) {
+  buyers churned churnRate model { kind parameters { r alpha a b } } score { auc topDecileLift } recency { auc topDecileLift } } }`;
+
+// Runs on the orders the test above imported (through OrderService.record, as orderRecord does).
+test('churn on CDNOW: the BG/NBD fit matches the published one; calibration matches an independent computation', async () => {
+  // Fader, Hardie and Lee (2005) fit 39 weeks to the end of 30 September 1997: r 0.243, alpha 4.414, a 0.793,
+  // b 2.426, LL -9582.4. asOf 1 October takes the same purchases and measures T one day longer (a, b ~2.5% higher).
+  const model = dataOf(await t.gql('query($asOf: DateTime!) { churnModel(asOf: $asOf) { kind buyers timeUnit logLikelihood parameters { r alpha a b } } }', { asOf: AS_OF }, { key: tenant.keys.ANALYST })).churnModel as any;
+  expect(model).toMatchObject({ kind: 'BG_NBD', buyers: 2357, timeUnit: 'WEEK' });
+  const published: Record<string, number> = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
+  for (const [name, value] of Object.entries(published)) expect({ name, near: Math.abs(model.parameters[name] / value - 1) < 0.05 }).toEqual({ name, near: true });
+  expect(Math.abs(model.logLikelihood - -9582.4)).toBeLessThan(15);
+
+  // Independently, from the raw file: per customer, who bought within the horizon after asOf, recency, and the
+  // model's probability of no purchase from the reported parameters.
+  const byCustomer = new Map<string, number[]>();
+  for (const p of purchases()) byCustomer.set(p.customer, [...(byCustomer.get(p.customer) ?? []), Date.parse(isoDay(p.day))]);
+  const asOf = Date.parse(AS_OF);
+  const figures: Record<number, unknown> = {};
+  for (const horizon of [30, 90, 180]) {
+    const report = dataOf(await t.gql(REPORT, { asOf: AS_OF, h: horizon }, { key: tenant.keys.ANALYST })).churnModelReport as any;
+    const p = report.model.parameters;
+    const buyers = [...byCustomer.values()].map((times) => {
+      const days = [...new Set(times.filter((at) => at < asOf))].sort((x, y) => x - y);
+      const [first, last] = [days[0]!, days[days.length - 1]!];
+      const churned = !times.some((at) => at >= asOf && at < asOf + horizon * DAY);
+      return { churned, recency: asOf - last, score: probabilityNoPurchase(p, days.length - 1, (last - first) / (7 * DAY), (asOf - first) / (7 * DAY), horizon / 7) };
+    });
+    expect(report).toMatchObject({ buyers: 2357, churned: buyers.filter((b) => b.churned).length });
+    expect(report.recency.auc).toBeCloseTo(auc(buyers.map((b) => ({ value: b.recency, churned: b.churned }))), 9);
+    expect(report.score.auc).toBeCloseTo(auc(buyers.map((b) => ({ value: b.score, churned: b.churned }))), 4);
+    expect(report.score.topDecileLift).toBeGreaterThan(1);
+    // Recency is a strong baseline on CDNOW: the model beats it at 30 days, ties at 90, trails by about a point at
+    // 180 (see docs/churn.md). Guard against a real regression, not the known gap.
+    expect(report.score.auc).toBeGreaterThan(report.recency.auc - 0.02);
+    figures[horizon] = { churnRate: report.churnRate, score: report.score, recency: report.recency };
+  }
+  process.stdout.write(`CDNOW churn calibration as of ${AS_OF}: ${JSON.stringify(figures)}\n`);
+}, 120_000);

@@ -241,6 +241,7 @@ describe('jobRuns and node', () => {
       { name: 'TIER_REVIEW', schedule: '30 0 * * *' },
       { name: 'LIFECYCLE_REFRESH', schedule: '40 0 * * *' },
       { name: 'RFM_REFRESH', schedule: '45 0 * * *' },
+      { name: 'CHURN_SCORE', schedule: '50 0 * * *' },
       { name: 'SEGMENT_REFRESH', schedule: '0 1 * * *' },
     ]);
     expect(jobs.every((job) => job.description.length > 0)).toBe(true);

@@ -11,6 +11,7 @@ import { seedDemoTenant } from '../modules/demo/demo.service.js';
 import { demoReportLines, type DemoSize } from './cli-demo.js';
 import { startJobQueue } from './jobs.js';
 import { attachJobQueue, type JobQueue } from '../core/jobs/job-queue.js';
+import { ChurnFeed } from '../modules/churn/churn-feed.js';
 
 export interface RunningApp {
   url: string;
@@ -58,6 +59,7 @@ export interface StartOptions {
 export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
   const db: Database = await openDatabase(config);
   let jobs: JobQueue | undefined;
+  let feed: ChurnFeed | undefined;
   try {
     const applied = await migrate(db.orm);
     if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
@@ -66,7 +68,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     const queue = await startJobQueue(db.orm, db.url, config, logger);
     jobs = queue;
     attachJobQueue(services, queue);
-    const server = await startServer(services, await appSchema(), config.host, config.port);
+    const schema = await appSchema();
+    feed = new ChurnFeed(services, schema, db.url);
+    await feed.start();
+    const server = await startServer(services, schema, config.host, config.port);
     logger.info({ url: server.url, embeddedDatabase: db.embedded }, 'ecrm listening');
     let closing: Promise<void> | undefined;
     return {
@@ -80,11 +85,13 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         (closing ??= (async () => {
           queue.beginClosing();
           await server.close();
+          await feed?.stop();
           await queue.stop();
           await db.close();
         })()),
     };
   } catch (error) {
+    await feed?.stop();
     await jobs?.stop();
     await db.close();
     throw error;

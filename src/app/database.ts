@@ -8,6 +8,7 @@ import { registerTierSteps } from '../modules/tier/tier.steps.js';
 import { registerCouponSteps } from '../modules/coupon/coupon.steps.js';
 import { registerSegmentSteps } from '../modules/segment/segment.steps.js';
 import { registerLifecycleSteps } from '../modules/lifecycle/lifecycle.steps.js';
+import { registerChurnSteps } from '../modules/churn/churn.steps.js';
 
 export interface Database {
   orm: MikroORM;
@@ -25,6 +26,7 @@ export async function openDatabase(config: Config): Promise<Database> {
   registerCouponSteps();
   registerSegmentSteps();
   registerLifecycleSteps();
+  registerChurnSteps();
   const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase(config.dataDir, config.embeddedPgPort);
   const url = config.databaseUrl ?? embedded!.url;
   let orm: MikroORM;

@@ -8,6 +8,7 @@ import { expirePoints } from '../modules/points/points-expiry.js';
 import { reviewTiers } from '../modules/tier/tier-review.js';
 import { refreshRfm } from '../modules/segment/rfm.sql.js';
 import { refreshTenantLifecycle } from '../modules/lifecycle/lifecycle.sql.js';
+import { scoreTenantChurn } from '../modules/churn/churn-job.js';
 import { refreshTenantSegments } from '../modules/segment/segment-refresh.js';
 
 let registered = false;
@@ -43,6 +44,12 @@ export function registerModuleJobs(): void {
     description: 'Recomputes every buyer’s RFM scores, cell and group in one set-based pass.',
     cron: '45 0 * * *',
     run: (em, tenantId, now) => refreshRfm(em, tenantId, now),
+  });
+  registerTenantJob({
+    name: JobName.CHURN_SCORE,
+    description: 'Refits the churn model (BG/NBD from enough buyers, else the rhythm model) and rescores every buyer set-based, recording threshold crossings.',
+    cron: '50 0 * * *',
+    run: (em, tenantId, now) => scoreTenantChurn(em, tenantId, now),
   });
   registerTenantJob({
     name: JobName.SEGMENT_REFRESH,

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
+import { buildSchema, type PubSub } from 'type-graphql';
 import '../core/graphql/enums.js';
 import { authChecker } from '../core/auth/auth-checker.js';
 import { DateTimeScalar, JSONScalar, MoneyScalar } from '../core/graphql/scalars.js';
@@ -20,6 +20,8 @@ import { MemberRfmResolver, RfmResolver } from '../modules/segment/rfm.resolver.
 import { MemberSegmentResolver, SegmentExplanationResolver, SegmentMovementResolver, SegmentPreviewResolver, SegmentResolver } from '../modules/segment/segment.resolver.js';
 import { SegmentStaticResolver } from '../modules/segment/segment-static.resolver.js';
 import { LifecycleResolver, MemberLifecycleResolver } from '../modules/lifecycle/lifecycle.resolver.js';
+import { ChurnResolver, ChurnRiskCrossingResolver, MemberChurnResolver } from '../modules/churn/churn.resolver.js';
+import '../modules/churn/churn.segment.js';
 import { CardScanResolver, MemberCardResolver, MembershipCardResolver } from '../modules/card/card.resolver.js';
 import { CouponResolver, MemberCouponsResolver, PointsCouponResolver } from '../modules/coupon/coupon.resolver.js';
 import { MemberPointsResolver, PointsAccountResolver, PointsEntryResolver, PointsResolver } from '../modules/points/points.resolver.js';
@@ -54,6 +56,9 @@ export const RESOLVERS = [
   MemberSegmentResolver,
   LifecycleResolver,
   MemberLifecycleResolver,
+  ChurnResolver,
+  ChurnRiskCrossingResolver,
+  MemberChurnResolver,
   MemberCardResolver,
   MembershipCardResolver,
   CardScanResolver,
@@ -66,6 +71,15 @@ export const RESOLVERS = [
   JobResolver,
 ] as const;
 
+const NO_PUBSUB: PubSub = {
+  publish: () => {
+    throw new Error('no in-process pubSub: events go through the database outbox');
+  },
+  subscribe: () => {
+    throw new Error('no in-process pubSub: subscriptions use their own `subscribe`');
+  },
+};
+
 let built: Promise<GraphQLSchema> | undefined;
 
 /** The one schema every client uses. Built once per process. */
@@ -74,6 +88,8 @@ export function appSchema(): Promise<GraphQLSchema> {
     resolvers: RESOLVERS,
     authChecker,
     validate: false,
+    // Subscriptions bring their own streams (`subscribe`, see churn-feed.ts); type-graphql insists on a pubSub anyway.
+    pubSub: NO_PUBSUB,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
   }).then((schema) => {
     // Scalars the conventions fix before every one of them is used by a field.

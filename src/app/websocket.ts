@@ -1,4 +1,4 @@
-import { execute, GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { createSourceEventStream, execute, GraphQLError, parse, specifiedRules, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -62,6 +62,9 @@ export function attachWebSocket(app: AppServices, schema: GraphQLSchema, httpSer
       context: (ctx) => createContext(app, ctx.extra.viewer ?? ANONYMOUS, randomUUID()),
       // Logs written while executing carry the operation's request id, as on HTTP.
       execute: (args) => runInRequestScope((args.contextValue as GraphQLContext).requestId, () => execute(args)),
+      // Subscription fields (churnRiskCrossed) return streams of results their feed has already executed once
+      // per group of identical subscriptions; graphql-js would execute each event again per subscriber.
+      subscribe: (args) => createSourceEventStream(args) as Promise<AsyncIterable<ExecutionResult> | ExecutionResult>,
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error, app.logger)) } : undefined,
       onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatError(error.toJSON(), error, app.logger)),

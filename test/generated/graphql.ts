@@ -189,6 +189,7 @@ export type IngestStatus =
 
 /** A scheduled job that runs for each tenant. */
 export type JobName =
+  | 'CHURN_SCORE'
   | 'LIFECYCLE_REFRESH'
   /** Expires points past their expiry date. */
   | 'POINTS_EXPIRY'
@@ -612,6 +613,14 @@ export type StoreUpdateInput = {
 
 /** Changes to your tenant. Omitted fields stay. */
 export type TenantUpdateInput = {
+  /** Days ahead a churn score looks (default 90), 7 to 730; applies at the next scoring. */
+  churnHorizonDays?: number | null | undefined;
+  /** A member above a threshold falls below it (a DOWN crossing) only under threshold minus this margin (default 0.05), 0 to 0.2. */
+  churnHysteresis?: number | null | undefined;
+  /** Buyers needed before CHURN_SCORE fits a BG/NBD model (default 200); below, the rhythm model scores. 20 to 10,000,000. */
+  churnModelMinBuyers?: number | null | undefined;
+  /** Churn scores whose crossing is recorded and pushed (default [0.5, 0.7, 0.9]): 1 to 5 ascending values between 0 and 1. Members are placed against the new thresholds at once, without crossings. */
+  churnThresholds?: Array<number> | null | undefined;
   /** ISO 3166 country code, e.g. CN. */
   countryCode?: string | null | undefined;
   /** ISO 4217 currency; only while the tenant has no orders. */

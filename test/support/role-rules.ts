@@ -1,4 +1,4 @@
-import type { TestApp, TestTenant } from './harness';
+import type { GqlResponse, TestApp, TestTenant } from './harness';
 
 /**
  * Who may call each root field. Every root field of the schema must have a row here (a test below
@@ -33,6 +33,8 @@ export interface RootFieldRule {
   variables?: (fx: Fixture) => Record<string, unknown>;
   /** Instead of `variables`: builds what the call needs (a coupon template, points to spend) and returns the variables. */
   prepare?: (t: TestApp, fx: Fixture) => Promise<Record<string, unknown>>;
+  /** Instead of HTTP (subscriptions over graphql-ws): runs the operation with the caller's key, answering as t.gql would. */
+  run?: (t: TestApp, key: string | undefined, variables: Record<string, unknown>) => Promise<GqlResponse<any>>;
   /** What an allowed caller must get back, beyond "no errors". */
   check: (result: any, fx: Fixture) => void;
 }

@@ -17,6 +17,7 @@ import { Coupon, CouponTemplate } from '../../modules/coupon/coupon.entity.js';
 import { MemberRfm } from '../../modules/segment/rfm.entity.js';
 import { Segment, SegmentMember, SegmentMovement, SegmentVersion } from '../../modules/segment/segment.entity.js';
 import { LifecycleTransition, MemberLifecycle } from '../../modules/lifecycle/lifecycle.entity.js';
+import { ChurnCrossing, ChurnModel, MemberChurn } from '../../modules/churn/churn.entity.js';
 
 /** Entities whose rows belong to one tenant: the `tenant` filter applies to each. */
 export const TENANT_SCOPED_ENTITIES = [
@@ -51,6 +52,9 @@ export const TENANT_SCOPED_ENTITIES = [
   SegmentMovement,
   MemberLifecycle,
   LifecycleTransition,
+  MemberChurn,
+  ChurnModel,
+  ChurnCrossing,
 ];
 
 export const ENTITIES = [TenantScopedEntity, ConsentDecision, Tenant, ...TENANT_SCOPED_ENTITIES];

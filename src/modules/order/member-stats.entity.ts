@@ -23,6 +23,10 @@ export class MemberStats {
   @Property({ type: 'integer' })
   orderCount: number = 0;
 
+  /** Distinct UTC days with a bought order (the BG/NBD model counts repeat purchase days). */
+  @Property({ type: 'integer', default: 0 })
+  purchaseDays: number = 0;
+
   /** Sum over purchases of total minus refunds, in the tenant's currency (minor units). */
   @Property({ type: new BigIntType('number') })
   netSpend: number = 0;

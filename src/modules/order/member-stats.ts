@@ -4,15 +4,15 @@ import { PURCHASE_STATUSES } from './order.enums.js';
 
 /** Recomputes the stats of a tenant's members (narrowed by `scope`) from their order rows, in one statement. */
 const upsertStats = (scope: string) =>
-  `insert into member_stats (member_id, tenant_id, first_order_at, last_order_at, order_count, net_spend, updated_at)
-   select m.id, m.tenant_id, min(o.placed_at), max(o.placed_at), count(o.id), coalesce(sum(o.total - o.refunded_amount), 0), now()
+  `insert into member_stats (member_id, tenant_id, first_order_at, last_order_at, order_count, purchase_days, net_spend, updated_at)
+   select m.id, m.tenant_id, min(o.placed_at), max(o.placed_at), count(o.id), count(distinct (o.placed_at at time zone 'UTC')::date), coalesce(sum(o.total - o.refunded_amount), 0), now()
      from member m
      left join orders o on o.tenant_id = m.tenant_id and o.member_id = m.id and o.status in (?)
     where m.tenant_id = ? ${scope}
     group by m.id, m.tenant_id
    on conflict (member_id) do update
       set first_order_at = excluded.first_order_at, last_order_at = excluded.last_order_at,
-          order_count = excluded.order_count, net_spend = excluded.net_spend, updated_at = excluded.updated_at`;
+          order_count = excluded.order_count, purchase_days = excluded.purchase_days, net_spend = excluded.net_spend, updated_at = excluded.updated_at`;
 
 /**
  * Recomputes purchase stats of members from their order rows, in one statement. Callers hold the

@@ -9,6 +9,8 @@ import { refundEvent, writeOrderEvents } from './order-events.js';
 import { lockMembersForOrders, refreshMemberStats } from './member-stats.js';
 import { refreshMemberLifecycle } from '../lifecycle/lifecycle.sql.js';
 import { LifecycleCause } from '../lifecycle/lifecycle.enums.js';
+import { rescoreMembers } from '../churn/churn-rescore.js';
+import { kickChurnOutbox } from '../churn/churn-feed.js';
 import { ruleError } from './order.service.js';
 import { reverseForOrder } from '../points/points-order.js';
 import { actorOf } from '../points/points-request.js';
@@ -40,7 +42,7 @@ export class OrderRefundService {
     const tenantId = tenantIdOf(this.ctx);
     const request = requestOf(input);
 
-    return rollbackAsFailure(() =>
+    const outcome = await rollbackAsFailure(() =>
       this.ctx.em.transactional(async (em) => {
         await lockMembersForOrders(em, tenantId, [found.memberId]);
         const order = await em.findOneOrFail(Order, { id: found.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
@@ -75,11 +77,14 @@ export class OrderRefundService {
         await writeOrderEvents(em, order, [refundEvent(order, refundId, amount, at)]);
         await refreshMemberStats(em, tenantId, [order.memberId]);
         await refreshMemberLifecycle(em, tenantId, [order.memberId], LifecycleCause.ORDER);
+        await rescoreMembers(em, tenantId, [order.memberId]);
         // Growth falls with a refund; the tier waits for its review, but the stored growth value follows now.
         await upgradeTiers(em, tenantId, [order.memberId]);
         return order;
       }),
     );
+    kickChurnOutbox();
+    return outcome;
   }
 
   /** Lines are refunded at their share of what was paid (after discount and shipping). */

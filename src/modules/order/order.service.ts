@@ -15,6 +15,8 @@ import type { TouchpointRow } from '../touchpoint/touchpoint-writer.js';
 import { lockBuyer, refreshMemberStats } from './member-stats.js';
 import { refreshMemberLifecycle } from '../lifecycle/lifecycle.sql.js';
 import { LifecycleCause } from '../lifecycle/lifecycle.enums.js';
+import { rescoreMembers } from '../churn/churn-rescore.js';
+import { kickChurnOutbox } from '../churn/churn-feed.js';
 import { MemberStatus } from '../member/member.enums.js';
 import { earnForOrder, reverseForOrder } from '../points/points-order.js';
 import { actorOf } from '../points/points-request.js';
@@ -47,8 +49,10 @@ export class OrderService {
       return await attempt();
     } catch (error) {
       // Two first recordings of one order raced on the unique key: the loser now finds it and updates.
-      if (error instanceof UniqueConstraintViolationException) return attempt();
+      if (error instanceof UniqueConstraintViolationException) return await attempt();
       throw error;
+    } finally {
+      kickChurnOutbox();
     }
   }
 
@@ -104,6 +108,7 @@ export class OrderService {
     await writeOrderEvents(em, order, events);
     await refreshMemberStats(em, tenantId, [order.memberId]);
     await refreshMemberLifecycle(em, tenantId, [order.memberId], LifecycleCause.ORDER);
+    await rescoreMembers(em, tenantId, [order.memberId]);
     await upgradeTiers(em, tenantId, [order.memberId]);
     return order;
   }

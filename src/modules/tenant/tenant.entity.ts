@@ -50,6 +50,22 @@ export class Tenant {
   @Property({ type: 'double', nullable: true })
   lifecycleMedianIntervalDays?: number | null;
 
+  /** Days ahead a churn score looks: the probability of no order within them. */
+  @Property({ type: 'integer', default: 90 })
+  churnHorizonDays: number = 90;
+
+  /** Scores whose crossing (up, or down past the hysteresis margin) is recorded and pushed, ascending. */
+  @Property({ type: 'json', default: '[0.5,0.7,0.9]' })
+  churnThresholds: number[] = [0.5, 0.7, 0.9];
+
+  /** A member above a threshold falls below it only under threshold minus this margin (no flapping). */
+  @Property({ type: 'double', default: 0.05 })
+  churnHysteresis: number = 0.05;
+
+  /** Buyers needed before a BG/NBD model is fitted; below, the rhythm model scores. */
+  @Property({ type: 'integer', default: 200 })
+  churnModelMinBuyers: number = 200;
+
   /** HMAC key for member tokens; per tenant so one can be rotated without touching the others. */
   @Property({ type: 'text', hidden: true, lazy: true })
   tokenSecret: string = randomSecret();

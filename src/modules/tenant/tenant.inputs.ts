@@ -26,4 +26,16 @@ export class TenantUpdateInput {
 
   @Field(() => Int, { nullable: true, description: 'Expected days between orders while too few members repeat-buy for a median (default 90), 1 to 3650.' })
   lifecycleDefaultIntervalDays?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Days ahead a churn score looks (default 90), 7 to 730; applies at the next scoring.' })
+  churnHorizonDays?: number | null;
+
+  @Field(() => [Float], { nullable: true, description: 'Churn scores whose crossing is recorded and pushed (default [0.5, 0.7, 0.9]): 1 to 5 ascending values between 0 and 1. Members are placed against the new thresholds at once, without crossings.' })
+  churnThresholds?: number[] | null;
+
+  @Field(() => Float, { nullable: true, description: 'A member above a threshold falls below it (a DOWN crossing) only under threshold minus this margin (default 0.05), 0 to 0.2.' })
+  churnHysteresis?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Buyers needed before CHURN_SCORE fits a BG/NBD model (default 200); below, the rhythm model scores. 20 to 10,000,000.' })
+  churnModelMinBuyers?: number | null;
 }

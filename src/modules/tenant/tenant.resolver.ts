@@ -43,6 +43,18 @@ export class TenantNode extends Node {
   @Field(() => Float, { nullable: true, description: 'Median over repeat buyers of their average days between orders, as of the last LIFECYCLE_REFRESH.' })
   lifecycleMedianIntervalDays!: number | null;
 
+  @Field(() => Int, { description: 'Days ahead a churn score looks: the probability of no order within them.' })
+  churnHorizonDays!: number;
+
+  @Field(() => [Float], { description: 'Churn scores whose crossing is recorded and pushed, ascending.' })
+  churnThresholds!: number[];
+
+  @Field(() => Float, { description: 'Hysteresis margin: a DOWN crossing needs the score under threshold minus this.' })
+  churnHysteresis!: number;
+
+  @Field(() => Int, { description: 'Buyers needed before a BG/NBD model is fitted.' })
+  churnModelMinBuyers!: number;
+
   @Field({ description: 'When the tenant was created.' })
   createdAt!: Date;
 
@@ -58,6 +70,10 @@ export class TenantNode extends Node {
       lifecycleLapsedFactor: tenant.lifecycleLapsedFactor,
       lifecycleDefaultIntervalDays: tenant.lifecycleDefaultIntervalDays,
       lifecycleMedianIntervalDays: tenant.lifecycleMedianIntervalDays ?? null,
+      churnHorizonDays: tenant.churnHorizonDays,
+      churnThresholds: tenant.churnThresholds,
+      churnHysteresis: tenant.churnHysteresis,
+      churnModelMinBuyers: tenant.churnModelMinBuyers,
       createdAt: tenant.createdAt,
     });
   }

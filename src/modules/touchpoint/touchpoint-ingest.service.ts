@@ -8,6 +8,9 @@ import { TouchpointCustomType } from './touchpoint.entity.js';
 import { IngestRejectCode, IngestStatus, TouchpointType } from './touchpoint.enums.js';
 import { MAX_EVENTS_PER_CALL, MAX_PROPERTIES_BYTES, type TouchpointEventInput } from './touchpoint.inputs.js';
 import { TouchpointNode, type TouchpointRecordResult } from './touchpoint.type.js';
+import { rescoreMembers } from '../churn/churn-rescore.js';
+import { SCORED_TYPES } from '../churn/churn-score.sql.js';
+import { kickChurnOutbox } from '../churn/churn-feed.js';
 import { insertTouchpoints, storedTouchpoints, type TouchpointRow } from './touchpoint-writer.js';
 
 const EARLIEST = Date.parse('1990-01-01T00:00:00Z'); // old enough for real back-filled history (e.g. CDNOW, 1997)
@@ -68,7 +71,7 @@ export class TouchpointIngestService {
       }
     });
 
-    return ok(
+    const outcome = ok(
       await this.ctx.em.transactional(async (em) => {
         const pending = events.map((event, i) => (rejections[i] ? undefined : event));
         const refs = await resolveMemberRefs(em, { ...settings, tenantId }, pending.map((event) => ({ ref: event?.member, channel: event?.channel })));
@@ -97,6 +100,8 @@ export class TouchpointIngestService {
           });
         });
         const inserted = new Map((await insertTouchpoints(em, tenantId, rows)).map((tp) => [tp.eventId, tp]));
+        // Engagement, refunds and complaints move churn scores: those members are rescored in this transaction.
+        await rescoreMembers(em, tenantId, rows.filter((row) => inserted.has(row.eventId) && SCORED_TYPES.has(row.type)).map((row) => row.memberId));
         const earlier = await storedTouchpoints(em, rows.filter((row) => !inserted.has(row.eventId)).map((row) => row.eventId));
         return events.map((event, index): TouchpointRecordResult => {
           const eventId = event.eventId.trim();
@@ -115,6 +120,8 @@ export class TouchpointIngestService {
         });
       }),
     );
+    kickChurnOutbox();
+    return outcome;
   }
 
   /** Store ids by "<global id>" or "code:<code>", for the stores the events name. */

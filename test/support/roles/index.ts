@@ -5,9 +5,10 @@ import { JOB_RULES } from './job';
 import { COUPON_RULES } from './coupon';
 import { CARD_RULES } from './card';
 import { SEGMENT_RULES } from './segment';
+import { CHURN_RULES } from './churn';
 
 /** Role rows of the modules that keep them beside their tests; access-roles.test.ts runs them all. */
-export const MODULE_RULES: RootFieldRule[] = [...POINTS_RULES, ...TIER_RULES, ...JOB_RULES, ...COUPON_RULES, ...CARD_RULES, ...SEGMENT_RULES];
+export const MODULE_RULES: RootFieldRule[] = [...POINTS_RULES, ...TIER_RULES, ...JOB_RULES, ...COUPON_RULES, ...CARD_RULES, ...SEGMENT_RULES, ...CHURN_RULES];
 
 /**
  * Mutations that take ids whose cross-tenant refusal is tested in a module's own test file (named here)

@@ -6,7 +6,7 @@ export const JOB_RULES: RootFieldRule[] = [
     field: 'Query.jobs',
     allowed: READERS,
     operation: '{ jobs { name schedule } }',
-    check: (result) => expect(result).toEqual([{ name: 'POINTS_EXPIRY', schedule: '15 0 * * *' }, { name: 'TIER_REVIEW', schedule: '30 0 * * *' }, { name: 'LIFECYCLE_REFRESH', schedule: '40 0 * * *' }, { name: 'RFM_REFRESH', schedule: '45 0 * * *' }, { name: 'SEGMENT_REFRESH', schedule: '0 1 * * *' }]),
+    check: (result) => expect(result).toEqual([{ name: 'POINTS_EXPIRY', schedule: '15 0 * * *' }, { name: 'TIER_REVIEW', schedule: '30 0 * * *' }, { name: 'LIFECYCLE_REFRESH', schedule: '40 0 * * *' }, { name: 'RFM_REFRESH', schedule: '45 0 * * *' }, { name: 'CHURN_SCORE', schedule: '50 0 * * *' }, { name: 'SEGMENT_REFRESH', schedule: '0 1 * * *' }]),
   },
   {
     field: 'Query.jobRuns',

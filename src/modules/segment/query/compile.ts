@@ -4,7 +4,7 @@ import { SegmentErrorCode, type QueryProblem } from './query-errors.js';
 import { type ArgValues, type FieldDef, OPERATORS_BY_TYPE, SEGMENT_FIELDS, segmentField } from './registry.js';
 import { SqlParts } from './sql-parts.js';
 import { nearest } from './suggest.js';
-import { bool, currencyExponent, day, enumValue, isoDay, money, nextDay, startOfDay, text, ValueError, wholeNumber } from './values.js';
+import { bool, currencyExponent, day, enumValue, isoDay, money, nextDay, startOfDay, text, ValueError, wholeNumber, decimalNumber } from './values.js';
 
 /** What a query is compiled against. Relative dates are taken from `now`, money in `currency`. */
 export interface QueryEnv {
@@ -206,7 +206,7 @@ class Compiler {
   private scalarValue(field: FieldDef, value: ValueNode): unknown {
     switch (field.type) {
       case 'NUMBER':
-        return wholeNumber(value);
+        return field.decimalRange ? decimalNumber(value, field.decimalRange) : wholeNumber(value);
       case 'MONEY':
         return money(value, this.exponent, this.env.currency);
       case 'ENUM': {

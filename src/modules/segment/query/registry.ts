@@ -27,6 +27,8 @@ export interface FieldDef {
   type: FieldType;
   description: string;
   examples: string[];
+  /** NUMBER fields that take decimals (e.g. a score from 0 to 1): the allowed range. */
+  decimalRange?: { min: number; max: number };
   /** ENUM and SET of enum: the allowed values. */
   enumValues?: readonly string[];
   /** Extra names standing for several values, e.g. WECHAT. */

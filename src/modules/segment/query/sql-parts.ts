@@ -5,6 +5,7 @@ export const JOINS = {
   lifecycle: 'left join member_lifecycle lc on lc.member_id = m.id and lc.tenant_id = m.tenant_id',
   points: 'left join points_account pa on pa.tenant_id = m.tenant_id and pa.member_id = m.id',
   tier: 'left join member_tier mt on mt.member_id = m.id and mt.tenant_id = m.tenant_id left join tier t on t.id = mt.tier_id',
+  churn: 'left join member_churn ch on ch.member_id = m.id and ch.tenant_id = m.tenant_id',
   store: 'left join store st on st.id = m.registered_store_id and st.tenant_id = m.tenant_id',
 } as const;
 export type JoinKey = keyof typeof JOINS;

@@ -48,6 +48,14 @@ export function wholeNumber(value: ValueNode): number {
   return number;
 }
 
+/** A decimal number within [min, max] (NUMBER fields with a decimalRange). */
+export function decimalNumber(value: ValueNode, range: { min: number; max: number }): number {
+  if (value.kind !== 'number') fail(value, SegmentErrorCode.TYPE_MISMATCH, `expected a number, found ${describe(value)}`);
+  const number = Number(value.raw);
+  if (!(number >= range.min && number <= range.max)) fail(value, SegmentErrorCode.BAD_VALUE, `expected a number from ${range.min} to ${range.max}, found ${value.raw}`);
+  return number;
+}
+
 /** A money amount in major units to integer minor units of a currency with `exponent` decimals. */
 export function money(value: ValueNode, exponent: number, currency: string): number {
   if (value.kind !== 'number') fail(value, SegmentErrorCode.TYPE_MISMATCH, `expected an amount such as 500.00, found ${describe(value)}`);

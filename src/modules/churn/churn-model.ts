@@ -1,0 +1,77 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { boundRows } from '../../core/db/bound.js';
+import { namedSql } from '../../core/db/named-sql.js';
+import { PURCHASE_STATUSES } from '../order/order.enums.js';
+import { fitBgNbd, type BuyerGroup } from './bgnbd.js';
+import { ChurnModelKind } from './churn.enums.js';
+import { liveFacts, pastFacts, type ScoringModel } from './churn-score.sql.js';
+
+export const RHYTHM_MODEL: ScoringModel = { kind: ChurnModelKind.RHYTHM, r: null, alpha: null, a: null, b: null };
+
+/** A fit, stored (churn_model) or computed for a past date. */
+export interface FittedModel extends ScoringModel {
+  logLikelihood: number | null;
+  buyers: number;
+  asOf: Date;
+  fittedAt: Date;
+  converged: boolean;
+}
+
+/** The newest model of the tenant; RHYTHM until one is fitted. */
+export async function activeModel(em: EntityManager, tenantId: string): Promise<ScoringModel> {
+  const [row] = await em.execute<{ kind: ChurnModelKind; r: number | null; alpha: number | null; a: number | null; b: number | null }[]>(
+    'select kind, r, alpha, a, b from churn_model where tenant_id = ? order by fitted_at desc, created_at desc limit 1',
+    [tenantId],
+  );
+  return row ?? RHYTHM_MODEL;
+}
+
+/**
+ * Buyers grouped by (x, tx, T) at day resolution, as of `asOf`: from member_stats for now (`live`), from orders
+ * before `asOf` for a past date. Grouping keeps the fit fast: the likelihood is evaluated per group, not per buyer.
+ */
+export async function buyerGroups(em: EntityManager, tenantId: string, asOf: Date, live: boolean): Promise<{ groups: BuyerGroup[]; buyers: number }> {
+  const bound = namedSql(
+    `with ${live ? liveFacts('') : pastFacts()}
+     select greatest(f.days - 1, 0)::int as x,
+            round(extract(epoch from f.last_at - f.first_at) / 86400.0)::int as tx_days,
+            round(extract(epoch from :now::timestamptz - f.first_at) / 86400.0)::int as t_days,
+            count(*)::int as n
+       from facts f group by 1, 2, 3`,
+    { tenant: tenantId, now: asOf, statuses: [...PURCHASE_STATUSES] },
+  );
+  const rows = await boundRows<{ x: number; tx_days: number; t_days: number; n: number }>(em, bound.sql, bound.params);
+  let buyers = 0;
+  const groups = rows.map((row) => {
+    buyers += row.n;
+    return { x: row.x, tx: row.tx_days / 7, T: Math.max(row.t_days, row.tx_days) / 7, count: row.n };
+  });
+  return { groups, buyers };
+}
+
+/**
+ * Fits BG/NBD by maximum likelihood when the tenant has `minBuyers` buyers (and some repeat buying to learn
+ * from); otherwise, or when the optimiser does not converge to finite values, the rhythm model.
+ */
+export async function fitModel(em: EntityManager, tenantId: string, asOf: Date, live: boolean, minBuyers: number): Promise<FittedModel> {
+  const { groups, buyers } = await buyerGroups(em, tenantId, asOf, live);
+  const fittedAt = new Date();
+  const rhythm: FittedModel = { ...RHYTHM_MODEL, logLikelihood: null, buyers, asOf, fittedAt, converged: true };
+  const repeaters = groups.reduce((sum, g) => sum + (g.x > 0 ? g.count : 0), 0);
+  if (buyers < minBuyers || repeaters === 0 || repeaters === buyers) return rhythm;
+  const fit = fitBgNbd(groups);
+  const { r, alpha, a, b } = fit.params;
+  if (![r, alpha, a, b, fit.logLikelihood].every(Number.isFinite)) return { ...rhythm, converged: false };
+  return { kind: ChurnModelKind.BG_NBD, r, alpha, a, b, logLikelihood: fit.logLikelihood, buyers, asOf, fittedAt, converged: fit.converged };
+}
+
+/** Fits on today's data and stores the result as the tenant's model (the CHURN_SCORE job). */
+export async function refitModel(em: EntityManager, tenantId: string, now: Date, minBuyers: number): Promise<FittedModel> {
+  const model = await fitModel(em, tenantId, now, true, minBuyers);
+  await em.execute(
+    `insert into churn_model (id, tenant_id, created_at, kind, r, alpha, a, b, log_likelihood, buyers, as_of, fitted_at)
+     values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [tenantId, model.fittedAt, model.kind, model.r, model.alpha, model.a, model.b, model.logLikelihood, model.buyers, model.asOf, model.fittedAt],
+  );
+  return model;
+}
