@@ -4,6 +4,7 @@ import { dataOf, startTestApp, type TestApp, type TestTenant } from './support/h
 import { createMember } from './support/access-fixtures';
 import { ago, orderInput, recordOrder } from './support/activity-fixtures';
 import { startServerProcess, type ServerProcess } from './support/server-process';
+import { churnFeedOf } from '../src/modules/churn/churn-feed';
 
 /**
  * churnRiskCrossed over graphql-ws: filters, masking, tenant isolation, resuming from a cursor without loss or
@@ -128,7 +129,13 @@ test('each subscriber gets the crossings its filters ask for, masked for ANALYST
   const inSegment = listen(t.wsUrl, tenant.keys.ANALYST, 'segmentId: $segmentId', { segmentId: segment });
   const bigSpenders = listen(t.wsUrl, tenant.keys.ADMIN, 'minNetSpent: $minNetSpent', { minNetSpent: 3000 });
   const foreign = listen(t.wsUrl, other.keys.ADMIN);
+  // Two more clients with the first one's document and role: they share its group.
+  const twins = [listen(t.wsUrl, tenant.keys.ADMIN), listen(t.wsUrl, tenant.keys.ADMIN)];
   await settle();
+  const feed = churnFeedOf(t.app.services)!;
+  expect(feed.groupCount).toBe(6);
+  expect(feed.subscriberCount).toBe(8);
+  const rendersBefore = feed.renders;
 
   // x: 120 days since the order, 0.70 (crosses 0.5 and 0.7); y: 100 days, 0.58 (crosses 0.5).
   await timePasses([x], 40);
@@ -159,7 +166,10 @@ test('each subscriber gets the crossings its filters ask for, masked for ANALYST
   // Nothing more arrived anywhere, and nothing crossed tenants.
   expect([all.received.length, analyst.received.length, high.received.length, inSegment.received.length, bigSpenders.received.length]).toEqual([3, 3, 1, 2, 1]);
   expect(foreign.received).toEqual([]);
-  for (const subscription of [all, analyst, high, inSegment, bigSpenders, foreign]) expect(subscription.errors).toEqual([]);
+  for (const twin of twins) expect((await twin.until(3)).map((c) => c.cursor)).toEqual(got.map((c) => c.cursor));
+  // Each event's selection ran once per group (3 + 3 + 1 + 2 + 1), not once per subscriber (3 x 3 + 3 + 1 + 2 + 1).
+  expect(feed.renders - rendersBefore).toBe(10);
+  for (const subscription of [all, analyst, high, inSegment, bigSpenders, foreign, ...twins]) expect(subscription.errors).toEqual([]);
 });
 
 test('subscribing is refused without a reader key, and bad arguments are clear errors', async () => {

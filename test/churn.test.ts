@@ -305,3 +305,29 @@ test('bad report and model arguments are clear errors', async () => {
   const empty = dataOf(await t.gql(query, { asOf: ago(400), h: 90 }, { key: tenant.keys.ANALYST })).churnModelReport as any;
   expect(empty.buyers).toBe(0);
 });
+
+test('churn risk on a list of members and crossings with their members cost the same statements for 5 as for 25', async () => {
+  const tenant = await t.tenant();
+  const ids: string[] = [];
+  for (let i = 0; i < 25; i++) {
+    const member = await createMember(t, tenant.keys.ADMIN);
+    await buy(tenant, member, 80);
+    ids.push(member);
+  }
+  const connection = t.orm.em.getConnection();
+  const dbIds = ids.map((id) => Buffer.from(id, 'base64url').toString('utf8').split(':')[1]!);
+  await connection.execute(`update member_stats set last_order_at = last_order_at - interval '30 days', first_order_at = first_order_at - interval '30 days' where member_id in (?)`, [dbIds]);
+  expect((await runJob(tenant)).crossings).toBe(25);
+  const members = 'query($n: Int) { members(first: $n) { nodes { id churnRisk { score band drivers { name contribution } expectedOrders } } } }';
+  const listed = 'query($n: Int) { churnRiskCrossings(first: $n) { nodes { threshold member { id churnRisk { score } } } } }';
+  for (const query of [members, listed]) {
+    await t.gql(query, { n: 1 }, { key: tenant.keys.ANALYST }); // warm the key cache
+    const small = await t.countSql(() => t.gql(query, { n: 5 }, { key: tenant.keys.ANALYST }));
+    const large = await t.countSql(() => t.gql(query, { n: 25 }, { key: tenant.keys.ANALYST }));
+    const data = dataOf(large.result) as any;
+    const nodes = (data.members ?? data.churnRiskCrossings).nodes as any[];
+    expect(nodes).toHaveLength(25);
+    expect(nodes.every((node) => (node.churnRisk ?? node.member.churnRisk).score > 0.5)).toBe(true);
+    expect(large.statements).toBe(small.statements);
+  }
+});

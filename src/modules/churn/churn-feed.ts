@@ -129,6 +129,14 @@ export class ChurnFeed {
     await this.pool.end().catch(() => undefined);
   }
 
+  /** Selections executed for live events: once per event and group, however many subscribers share it. */
+  renders = 0;
+
+  /** Groups of identical subscriptions on this process. */
+  get groupCount(): number {
+    return this.groups.size;
+  }
+
   /** Subscribers on this process (for tests and metrics). */
   get subscriberCount(): number {
     let count = 0;
@@ -147,7 +155,8 @@ export class ChurnFeed {
       do {
         this.sequenceAgain = false;
         try {
-          await sequenceCrossings(this.pool);
+          // Most writes record no crossing: one indexed probe instead of a sequencing transaction.
+          if (await hasUnsequenced(this.pool)) await sequenceCrossings(this.pool);
         } catch (error) {
           if (!this.stopped) this.app.logger.warn({ errorName: (error as Error).name }, 'churn outbox sequencing failed; retried by the backstop');
         }
@@ -158,10 +167,7 @@ export class ChurnFeed {
 
   private backstop(): void {
     // Crossings committed by a process that died before numbering them, and NOTIFYs lost while reconnecting.
-    hasUnsequenced(this.pool).then(
-      (pending) => (pending ? this.kick() : undefined),
-      () => undefined,
-    );
+    this.kick();
     if (this.groups.size) this.read();
   }
 
@@ -232,6 +238,7 @@ export class ChurnFeed {
         const matching = await this.matching(group, events);
         if (!matching.length || !group.subscribers.size) return;
         const results = await this.render(group, matching);
+        this.renders += results.length;
         matching.forEach((event, index) => {
           for (const subscriber of group.subscribers) subscriber.offer(event.seqNo, results[index]!);
         });

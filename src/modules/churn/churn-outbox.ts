@@ -22,7 +22,10 @@ export async function sequenceCrossings(pool: pg.Pool): Promise<{ numbered: numb
       const { rows: [row] } = await client.query<{ n: number; last: string | null }>(
         `with next as (
            select u.id, nextval('churn_crossing_seq_seq') as seq
-             from (select id from churn_crossing where seq is null order by created_at, id limit ${BATCH}) u
+             from (select id from churn_crossing where seq is null
+                    -- One member's crossings of one scoring in the order the score moved through them.
+                    order by created_at, tenant_id, member_id, case when direction = 'UP' then threshold else -threshold end, id
+                    limit ${BATCH}) u
          ), numbered as (
            update churn_crossing c set seq = next.seq from next where c.id = next.id returning c.seq
          )

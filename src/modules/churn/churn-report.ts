@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { boundRows } from '../../core/db/bound.js';
 import { namedSql } from '../../core/db/named-sql.js';
 import { fitModel, type FittedModel } from './churn-model.js';
-import { pastFacts, SCORED, scoringValues } from './churn-score.sql.js';
+import { BOUND_PARAMS, pastFacts, SCORED, scoringValues } from './churn-score.sql.js';
 import type { ChurnSettings } from './churn-settings.js';
 
 /**
@@ -12,7 +12,7 @@ import type { ChurnSettings } from './churn-settings.js';
  * is days since the last order, the ranking a model must beat.
  */
 const REPORT = `
-with ${pastFacts()}, ${SCORED},
+with ${BOUND_PARAMS}, ${pastFacts()}, ${SCORED},
 outcome as (
   select sc.member_id, sc.score, sc.d_days,
          not exists (select 1 from orders o where o.tenant_id = :tenant and o.member_id = sc.member_id and o.status = any(:statuses::text[])

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { boundRows } from '../../core/db/bound.js';
 import { namedSql } from '../../core/db/named-sql.js';
 import { BAND_HIGH, BAND_MEDIUM, ChurnModelKind } from './churn.enums.js';
-import { liveFacts, MAX_NEXT_ORDER_WEEKS, SCORED, scoringValues, type ScoringModel } from './churn-score.sql.js';
+import { BOUND_PARAMS, ENGAGEMENT_TYPES, liveFacts, MAX_NEXT_ORDER_WEEKS, SCORED, scoringValues, TENANT_PARAMS, type ScoringModel } from './churn-score.sql.js';
 import { activeModel } from './churn-model.js';
 import { churnSettings, type ChurnSettings } from './churn-settings.js';
 
@@ -15,25 +15,25 @@ import { churnSettings, type ChurnSettings } from './churn-settings.js';
  * falling DOWN ones. A member's first score records none (nothing rose). A row scored later than this pass
  * (an order's rescoring while a tenant pass runs) is left alone, and so are its crossings.
  */
-const STATEMENT = (scope: string, deleteScope: string) => `
-with ${liveFacts(scope)}, ${SCORED},
+const STATEMENT = (params: string, scope: string, deleteScope: string) => `
+with ${params}, ${liveFacts(scope)}, ${SCORED},
 leveled as (
   select sc.*, pc.score as prev_score, coalesce(pc.level, 0) as prev_level,
-         (select count(*) from unnest(:thresholds::float8[]) with ordinality th(v, k)
-           where sc.score >= th.v or (th.k <= coalesce(pc.level, 0) and sc.score >= th.v - :hysteresis::float8))::int as level
+         (select count(*) from unnest(sc.thresholds) with ordinality th(v, k)
+           where sc.score >= th.v or (th.k <= coalesce(pc.level, 0) and sc.score >= th.v - sc.hysteresis))::int as level
     from scored sc
     left join member_churn pc on pc.member_id = sc.member_id and pc.tenant_id = sc.tenant_id
 ), written as (
   insert into member_churn (member_id, tenant_id, score, band, level, model_kind, drivers, expected_next_order_at, repeat_purchases, recency_weeks, age_weeks, scored_at)
   select l.member_id, l.tenant_id, least(greatest(l.score, 0), 1),
          case when l.score >= ${BAND_HIGH} then 'HIGH' when l.score >= ${BAND_MEDIUM} then 'MEDIUM' else 'LOW' end,
-         l.level, :kind::text,
+         l.level, l.kind,
          jsonb_build_array(
-           jsonb_build_object('name', case when :kind::text = 'BG_NBD' then 'PURCHASE_PATTERN' else 'OVERDUE' end, 'contribution', round(l.base::numeric, 4)),
+           jsonb_build_object('name', case when l.kind = 'BG_NBD' then 'PURCHASE_PATTERN' else 'OVERDUE' end, 'contribution', round(l.base::numeric, 4)),
            jsonb_build_object('name', 'ENGAGEMENT', 'contribution', round(l.engagement::numeric, 4)),
            jsonb_build_object('name', 'REFUNDS', 'contribution', round(l.refund::numeric, 4)),
            jsonb_build_object('name', 'COMPLAINTS', 'contribution', round(l.complaint::numeric, 4))),
-         case when :kind::text = 'BG_NBD' then
+         case when l.kind = 'BG_NBD' then
                 case when l.wait_weeks <= ${MAX_NEXT_ORDER_WEEKS} then :now::timestamptz + make_interval(secs => l.wait_weeks * 604800) end
               else l.last_at + make_interval(secs => l.e_days * 86400) end,
          l.x, l.tx, l.big_t, :now::timestamptz
@@ -50,7 +50,7 @@ leveled as (
          l.prev_score, least(greatest(l.score, 0), 1), :now::timestamptz
     from leveled l
     join written w on w.member_id = l.member_id
-   cross join lateral unnest(:thresholds::float8[]) with ordinality th(v, k)
+   cross join lateral unnest(l.thresholds) with ordinality th(v, k)
    where l.prev_score is not null and th.k > least(l.prev_level, l.level) and th.k <= greatest(l.prev_level, l.level)
   returning 1
 ), gone as (
@@ -87,8 +87,7 @@ function values(tenantId: string, now: Date, model: ScoringModel, settings: Chur
 export async function rescoreMembers(em: EntityManager, tenantId: string, memberIds: string[], now = new Date()): Promise<RescoreResult> {
   const ids = [...new Set(memberIds)];
   if (!ids.length) return { scored: 0, crossings: 0, removed: 0 };
-  const [settings, model] = await Promise.all([churnSettings(em, tenantId), activeModel(em, tenantId)]);
-  return run(em, STATEMENT('and m.id = any(:ids::uuid[])', 'and c.member_id = any(:ids::uuid[])'), { ...values(tenantId, now, model, settings), ids });
+  return run(em, STATEMENT(TENANT_PARAMS, 'and m.id = any(:ids::uuid[])', 'and c.member_id = any(:ids::uuid[])'), { tenant: tenantId, now, engaged: [...ENGAGEMENT_TYPES], ids });
 }
 
 /** Members per transaction in a tenant pass: short row locks, and the outbox drains chunk by chunk. */
@@ -110,7 +109,7 @@ export async function rescoreTenant(em: EntityManager, tenantId: string, now: Da
     const deleteRange = `${low ? 'and c.member_id > :low' : ''} ${high ? 'and c.member_id <= :high' : ''}`;
     const result = await em.transactional(async (tx) => {
       await tx.execute(`set local statement_timeout = '10min'`);
-      return run(tx, STATEMENT(range, deleteRange), { ...values(tenantId, now, model, settings), low, high });
+      return run(tx, STATEMENT(BOUND_PARAMS, range, deleteRange), { ...values(tenantId, now, model, settings), low, high });
     });
     chunks += 1;
     total.scored += result.scored;

@@ -64,6 +64,8 @@ export interface ScoringValues {
   median: number;
   atRisk: number;
   horizonDays: number;
+  thresholds: string;
+  hysteresis: number;
   statuses: string[];
   engaged: string[];
   [name: string]: unknown;
@@ -83,6 +85,8 @@ export function scoringValues(tenant: string, now: Date, model: ScoringModel, se
     median: settings.median,
     atRisk: settings.atRisk,
     horizonDays: settings.horizonDays,
+    thresholds: '{}',
+    hysteresis: 0,
     statuses: [...PURCHASE_STATUSES],
     engaged: [...ENGAGEMENT_TYPES],
   };
@@ -108,7 +112,29 @@ export const pastFacts = () => `
      group by o.member_id, o.tenant_id
   )`;
 
-/** CTEs after `facts`: activity, then `scored` (one row per buyer with score, band inputs and drivers). */
+/**
+ * The scoring parameters as one row `p`, from bound values (tenant passes, calibration): thresholds and hysteresis
+ * only matter to writers.
+ */
+export const BOUND_PARAMS = `
+  p as (
+    select :kind::text as kind, :r::float8 as r, :alpha::float8 as alpha, :a::float8 as a, :b::float8 as b, :median::float8 as median,
+           :atRisk::float8 as at_risk, :horizonDays::float8 as horizon_days, :thresholds::float8[] as thresholds, :hysteresis::float8 as hysteresis
+  )`;
+
+/** The same row read from the tenant and its newest model, in the statement (an order's rescoring: no extra round trips). */
+export const TENANT_PARAMS = `
+  p as (
+    select coalesce(cm.kind, 'RHYTHM') as kind, coalesce(cm.r, 1) as r, coalesce(cm.alpha, 1) as alpha, coalesce(cm.a, 1) as a, coalesce(cm.b, 1) as b,
+           coalesce(t.lifecycle_median_interval_days, t.lifecycle_default_interval_days)::float8 as median, t.lifecycle_at_risk_factor as at_risk,
+           t.churn_horizon_days::float8 as horizon_days,
+           array(select v::float8 from jsonb_array_elements_text(t.churn_thresholds) v order by 1) as thresholds, t.churn_hysteresis as hysteresis
+      from tenant t
+      left join lateral (select m.kind, m.r, m.alpha, m.a, m.b from churn_model m where m.tenant_id = t.id order by m.fitted_at desc, m.created_at desc limit 1) cm on true
+     where t.id = :tenant
+  )`;
+
+/** CTEs after `facts` and `p`: activity, then `scored` (one row per buyer with the parameters, score inputs and drivers). */
 export const SCORED = `
   activity as (
     select tp.member_id,
@@ -120,32 +146,32 @@ export const SCORED = `
        and tp.occurred_at >= :now::timestamptz - interval '180 days' and tp.occurred_at < :now::timestamptz
      group by tp.member_id
   ), inputs as (
-    select f.member_id, f.tenant_id, f.last_at,
+    select f.member_id, f.tenant_id, f.last_at, p.*,
            greatest(extract(epoch from :now::timestamptz - f.last_at) / 86400.0, 0) as d_days,
-           greatest(case when f.n >= 3 then extract(epoch from f.last_at - f.first_at) / 86400.0 / (f.n - 1) else :median::float8 end, 1.0 / 24) as e_days,
+           greatest(case when f.n >= 3 then extract(epoch from f.last_at - f.first_at) / 86400.0 / (f.n - 1) else p.median end, 1.0 / 24) as e_days,
            greatest(f.days - 1, 0) as x,
            greatest(extract(epoch from f.last_at - f.first_at) / 604800.0, 0) as tx,
            greatest(extract(epoch from :now::timestamptz - f.first_at) / 604800.0, 0) as big_t,
            coalesce(a.engaged, 0) as engaged, coalesce(a.refunds, 0) as refunds, coalesce(a.complaints, 0) as complaints
-      from facts f left join activity a on a.member_id = f.member_id
+      from facts f cross join p left join activity a on a.member_id = f.member_id
   ), based as (
     select i.*,
-           case when :kind::text = 'BG_NBD' then
+           case when i.kind = 'BG_NBD' then
              -- P(alive) and P(no order in h | alive); exp(least(..., 700)) keeps large x from overflowing.
-             1 - (1 / (1 + case when i.x > 0 then :a::float8 / (:b::float8 + i.x - 1)
-                                   * exp(least((:r::float8 + i.x) * ln((:alpha::float8 + i.big_t) / (:alpha::float8 + i.tx)), 700)) else 0 end))
-               * (1 - exp((:r::float8 + i.x) * ln((:alpha::float8 + i.big_t) / (:alpha::float8 + i.big_t + :horizonDays::float8 / 7))))
+             1 - (1 / (1 + case when i.x > 0 then i.a / (i.b + i.x - 1)
+                                   * exp(least((i.r + i.x) * ln((i.alpha + i.big_t) / (i.alpha + i.tx)), 700)) else 0 end))
+               * (1 - exp((i.r + i.x) * ln((i.alpha + i.big_t) / (i.alpha + i.big_t + i.horizon_days / 7))))
            end as p_none,
-           case when :kind::text = 'BG_NBD' then (:alpha::float8 + i.big_t) * (power(2, 1 / (:r::float8 + i.x)) - 1) end as wait_weeks
+           case when i.kind = 'BG_NBD' then (i.alpha + i.big_t) * (power(2, 1 / (i.r + i.x)) - 1) end as wait_weeks
       from inputs i
   ), scored as (
     select b.*, parts.base, parts.engagement, parts.refund, parts.complaint,
            1 / (1 + exp(-(parts.base + parts.engagement + parts.refund + parts.complaint))) as score
       from based b
      cross join lateral (select
-           case when :kind::text = 'BG_NBD'
+           case when b.kind = 'BG_NBD'
                 then ln(least(greatest(b.p_none, 1e-6), 1 - 1e-6) / (1 - least(greatest(b.p_none, 1e-6), 1 - 1e-6)))
-                else least(greatest(${RHYTHM_SLOPE} * ln(greatest(b.d_days, 0.01) / (:atRisk::float8 * b.e_days)), -8), 8) end as base,
+                else least(greatest(${RHYTHM_SLOPE} * ln(greatest(b.d_days, 0.01) / (b.at_risk * b.e_days)), -8), 8) end as base,
            greatest(${ENGAGEMENT_FLOOR}::float8, -${ENGAGEMENT_WEIGHT} * ln(1 + b.engaged)) as engagement,
            least(${REFUND_CAP}::float8, ${REFUND_WEIGHT} * b.refunds) as refund,
            least(${COMPLAINT_CAP}::float8, ${COMPLAINT_WEIGHT} * b.complaints) as complaint) parts
