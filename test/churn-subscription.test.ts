@@ -202,6 +202,27 @@ test('subscribing is refused without a reader key, and bad arguments are clear e
   expect(await refusedDocument(`subscription { churnRiskCrossed { ${deep} } }`)).toEqual(['QUERY_TOO_COMPLEX']);
 });
 
+test('revoking the access key ends its live subscriptions', async () => {
+  const tenant = await t.tenant();
+  const created = dataOf(
+    await t.gql('mutation { accessKeyCreate(input: { name: "dashboard", role: ANALYST }) { accessKey { id } key userErrors { code } } }', {}, { key: tenant.keys.OWNER }),
+  ).accessKeyCreate;
+  const subscription = listen(t.wsUrl, created.key);
+  const survivor = listen(t.wsUrl, tenant.keys.ANALYST);
+  await settle();
+  const revoked = dataOf(await t.gql('mutation($input: AccessKeyRevokeInput!) { accessKeyRevoke(input: $input) { userErrors { code } } }', { input: { id: created.accessKey.id } }, { key: tenant.keys.OWNER }));
+  expect(revoked.accessKeyRevoke.userErrors).toEqual([]);
+  const deadline = Date.now() + 20_000;
+  while (!subscription.ended() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(subscription.ended()).toBe(true);
+  expect(subscription.errors.map((e: any) => e.extensions?.code ?? e.message)).toEqual(['SUBSCRIPTION_ENDED']);
+  // The other key's subscription still delivers.
+  const member = await buyer(tenant);
+  await timePasses([member], 20);
+  expect(await score(tenant)).toBe(1);
+  expect((await survivor.until(1)).map((c) => c.member!.id)).toEqual([member]);
+}, 60_000);
+
 test('a client that reconnects with afterCursor gets what it missed, then live crossings: nothing lost, nothing twice', async () => {
   const tenant = await t.tenant();
   const members = [];

@@ -72,6 +72,8 @@ export const ErrorCode = {
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
+  /** The server ended a subscription (its key was revoked, or the client fell too far behind); resume with afterCursor. */
+  SUBSCRIPTION_ENDED: 'SUBSCRIPTION_ENDED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 

@@ -40,6 +40,7 @@ interface Group {
 const FETCH_BATCH = 1_000;
 const BACKSTOP_MS = 2_000;
 const RECONNECT_MS = 1_000;
+const REVOCATION_TICKS = 5;
 
 const SELECT = `select c.id, c.tenant_id, c.member_id, c.threshold, c.direction, c.previous_score, c.score, c.occurred_at, c.seq::text as seq,
                        coalesce(s.net_spend, 0)::bigint as net_spend
@@ -95,6 +96,7 @@ export class ChurnFeed {
   private sequenceAgain = false;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private ticks = 0;
 
   constructor(
     private readonly app: AppServices,
@@ -168,7 +170,20 @@ export class ChurnFeed {
   private backstop(): void {
     // Crossings committed by a process that died before numbering them, and NOTIFYs lost while reconnecting.
     this.kick();
+    if (++this.ticks % REVOCATION_TICKS === 0) this.endRevoked().catch(() => undefined);
     if (this.groups.size) this.read();
+  }
+
+  /** Ends subscriptions whose access key was revoked since they subscribed (checked every ~10 s). */
+  private async endRevoked(): Promise<void> {
+    const subscribers = [...this.groups.values()].flatMap((group) => [...group.subscribers]);
+    const keyIds = [...new Set(subscribers.map((subscriber) => subscriber.keyId).filter((id): id is string => id !== null))];
+    if (!keyIds.length) return;
+    const { rows } = await this.pool.query<{ id: string }>('select id from access_key where id = any($1::uuid[]) and revoked_at is not null', [keyIds]);
+    const revoked = new Set(rows.map((row) => row.id));
+    for (const subscriber of subscribers) {
+      if (subscriber.keyId && revoked.has(subscriber.keyId)) subscriber.fail(new Error('The access key was revoked.'));
+    }
   }
 
   private async listen(): Promise<void> {
@@ -299,7 +314,7 @@ export class ChurnFeed {
       this.groups.set(key, group);
     }
     const owner = group;
-    const subscriber = new CrossingSubscriber(after ?? this.lastSeq, (gone) => {
+    const subscriber = new CrossingSubscriber(after ?? this.lastSeq, ctx.viewer.kind === 'key' ? ctx.viewer.keyId : null, (gone) => {
       owner.subscribers.delete(gone);
       if (!owner.subscribers.size && this.groups.get(owner.key) === owner) this.groups.delete(owner.key);
     });

@@ -1,4 +1,5 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
+import { ErrorCode } from '../../core/errors.js';
 
 /** How many rendered events a slow client may have waiting before its subscription is ended. */
 export const MAX_QUEUED = 10_000;
@@ -18,6 +19,8 @@ export class CrossingSubscriber implements AsyncIterableIterator<ExecutionResult
 
   constructor(
     lastSeq: bigint,
+    /** The access key it subscribed with: revoking it ends the subscription. */
+    readonly keyId: string | null,
     private readonly onClose: (subscriber: CrossingSubscriber) => void,
   ) {
     this.lastSeq = lastSeq;
@@ -55,7 +58,7 @@ export class CrossingSubscriber implements AsyncIterableIterator<ExecutionResult
   /** Ends the subscription with one last result carrying the error. */
   fail(error: Error): void {
     if (this.done) return;
-    const result: ExecutionResult = { errors: [new GraphQLError(error.message, { extensions: { code: 'SUBSCRIPTION_ENDED' } })] };
+    const result: ExecutionResult = { errors: [new GraphQLError(error.message, { extensions: { code: ErrorCode.SUBSCRIPTION_ENDED } })] };
     this.queue.length = 0;
     if (this.waiting) {
       const resolve = this.waiting;
