@@ -1,14 +1,13 @@
-import { Cursor } from '@mikro-orm/core';
-import { execute, GraphQLError, Kind, print, type DocumentNode, type ExecutionResult, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { execute, Kind, print, type DocumentNode, type ExecutionResult, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { createContext, type AppServices, type GraphQLContext } from '../../core/context.js';
 import { READERS, roleOf, tenantOf, type Viewer } from '../../core/auth/viewer.js';
 import { ErrorCode } from '../../core/errors.js';
-import { idOf } from '../../core/relay/global-id.js';
 import type { Role } from '../../core/auth/role.js';
 import { CROSSING_CHANNEL, hasUnsequenced, sequenceCrossings } from './churn-outbox.js';
 import { CrossingSubscriber } from './churn-subscriber.js';
+import { cursorOf, filterOf, passes, subscriptionError, type Filter } from './churn-feed-filter.js';
 import { ChurnRiskCrossingNode, type CrossingRow } from './churn.type.js';
 import type { CrossingDirection } from './churn.enums.js';
 
@@ -16,14 +15,6 @@ import type { CrossingDirection } from './churn.enums.js';
 interface FeedEvent extends CrossingRow {
   seqNo: bigint;
   netSpend: number;
-}
-
-/** What one subscription asked for (the field's arguments). */
-interface Filter {
-  threshold: number | null;
-  direction: CrossingDirection | null;
-  segmentId: string | null;
-  minNetSpent: number | null;
 }
 
 /** Subscribers sharing one document, variables and auth scope: each event is rendered once for all of them. */
@@ -61,10 +52,6 @@ const toEvent = (row: Row): FeedEvent => ({
   seqNo: BigInt(row.seq),
   netSpend: Number(row.net_spend),
 });
-
-function subscriptionError(message: string, code: string = ErrorCode.BAD_USER_INPUT): GraphQLError {
-  return new GraphQLError(message, { extensions: { code } });
-}
 
 const feeds = new WeakMap<AppServices, ChurnFeed>();
 const running = new Set<ChurnFeed>();
@@ -264,13 +251,7 @@ export class ChurnFeed {
   /** The group's tenant's events that pass its filter (segment membership read once per batch). */
   private async matching(group: { tenantId: string; filter: Filter }, events: FeedEvent[]): Promise<FeedEvent[]> {
     const { filter } = group;
-    let candidates = events.filter(
-      (event) =>
-        event.tenantId === group.tenantId &&
-        (filter.threshold === null || Math.abs(event.threshold - filter.threshold) < 1e-9) &&
-        (filter.direction === null || event.direction === filter.direction) &&
-        (filter.minNetSpent === null || event.netSpend >= filter.minNetSpent),
-    );
+    let candidates = events.filter((event) => event.tenantId === group.tenantId && passes(filter, event));
     if (filter.segmentId && candidates.length) {
       const { rows } = await this.pool.query<{ member_id: string }>(
         'select member_id from segment_member where tenant_id = $1 and segment_id = $2 and member_id = any($3::uuid[])',
@@ -299,8 +280,8 @@ export class ChurnFeed {
     const tenantId = tenantOf(ctx.viewer);
     if (!tenantId || !role) throw subscriptionError('Authentication required.', ErrorCode.UNAUTHENTICATED);
     if (!READERS.includes(role as Role)) throw subscriptionError('This access key may not read churn crossings.', ErrorCode.FORBIDDEN);
-    const filter = await this.filterOf(args, tenantId);
-    const after = this.cursorOf(args.afterCursor);
+    const filter = await filterOf(this.pool, args, tenantId);
+    const after = cursorOf(args.afterCursor);
     const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [info.operation, ...Object.values(info.fragments)] };
     const variables = info.variableValues;
     // Where a client resumes from does not change what an event renders to: afterCursor stays out of the key.
@@ -344,32 +325,5 @@ export class ChurnFeed {
       if (rows.length < FETCH_BATCH) break;
     }
     subscriber.endReplay();
-  }
-
-  private async filterOf(args: Record<string, unknown>, tenantId: string): Promise<Filter> {
-    const threshold = typeof args.threshold === 'number' ? args.threshold : null;
-    if (threshold !== null && !(threshold > 0 && threshold < 1)) throw subscriptionError('threshold must lie between 0 and 1.');
-    const minNetSpent = typeof args.minNetSpent === 'number' ? args.minNetSpent : null;
-    if (minNetSpent !== null && minNetSpent < 0) throw subscriptionError('minNetSpent must not be negative.');
-    let segmentId: string | null = null;
-    if (typeof args.segmentId === 'string') {
-      segmentId = idOf(args.segmentId, 'Segment') ?? null;
-      const [found] = segmentId
-        ? (await this.pool.query<{ id: string }>('select id from segment where tenant_id = $1 and id = $2', [tenantId, segmentId])).rows
-        : [];
-      if (!found) throw subscriptionError('segmentId is not a segment of your tenant.');
-    }
-    return { threshold, direction: (args.direction as CrossingDirection | undefined) ?? null, segmentId, minNetSpent };
-  }
-
-  private cursorOf(value: unknown): bigint | null {
-    if (value === undefined || value === null) return null;
-    try {
-      const [seq] = Cursor.decode(String(value)) as unknown[];
-      if (typeof seq === 'string' && /^\d{1,19}$/.test(seq)) return BigInt(seq);
-    } catch {
-      // falls through
-    }
-    throw subscriptionError('afterCursor is not a crossing cursor; use the `cursor` of a crossing.');
   }
 }
