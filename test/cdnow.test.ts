@@ -144,6 +144,11 @@ test('churn on CDNOW: the BG/NBD fit matches the published one; calibration matc
   for (const [name, value] of Object.entries(published)) expect({ name, near: Math.abs(model.parameters[name] / value - 1) < 0.05 }).toEqual({ name, near: true });
   expect(Math.abs(model.logLikelihood - -9582.4)).toBeLessThan(15);
 
+  // The import rescored every buyer (one statement per batch): today, 28 years on, all are certain churners.
+  const risk = dataOf(await t.gql('query($id: String!) { memberByIdentity(channel: MEMBER_CARD, externalId: $id) { churnRisk { score band model } } }', { id: 'cdnow-00004' }, { key: tenant.keys.ANALYST })).memberByIdentity.churnRisk;
+  expect(risk).toMatchObject({ band: 'HIGH', model: 'RHYTHM' });
+  expect(risk.score).toBeGreaterThan(0.99);
+
   // Independently, from the raw file: per customer, who bought within the horizon after asOf, recency, and the
   // model's probability of no purchase from the reported parameters.
   const byCustomer = new Map<string, number[]>();

@@ -34,8 +34,19 @@ const sameItems = (a: OrderItem[], b: CleanItem[]) =>
     return item.sku === other.sku && item.name === other.name && (item.category ?? null) === other.category && item.quantity === other.quantity && item.unitPrice === other.unitPrice;
   });
 
+export interface OrderServiceOptions {
+  /**
+   * Rescore the buyer's churn risk in the order's transaction (default). Bulk imports turn it off and rescore each
+   * batch's buyers in one set-based statement instead.
+   */
+  rescoreChurn?: boolean;
+}
+
 export class OrderService {
-  constructor(private readonly ctx: GraphQLContext) {}
+  constructor(
+    private readonly ctx: GraphQLContext,
+    private readonly options: OrderServiceOptions = {},
+  ) {}
 
   /** Creates or updates an order by external id; stats and touchpoints follow in the same transaction. */
   async record(input: OrderRecordInput): Promise<Outcome<Order>> {
@@ -52,7 +63,7 @@ export class OrderService {
       if (error instanceof UniqueConstraintViolationException) return await attempt();
       throw error;
     } finally {
-      kickChurnOutbox();
+      if (this.options.rescoreChurn !== false) kickChurnOutbox();
     }
   }
 
@@ -108,7 +119,7 @@ export class OrderService {
     await writeOrderEvents(em, order, events);
     await refreshMemberStats(em, tenantId, [order.memberId]);
     await refreshMemberLifecycle(em, tenantId, [order.memberId], LifecycleCause.ORDER);
-    await rescoreMembers(em, tenantId, [order.memberId]);
+    if (this.options.rescoreChurn !== false) await rescoreMembers(em, tenantId, [order.memberId]);
     await upgradeTiers(em, tenantId, [order.memberId]);
     return order;
   }
