@@ -45,4 +45,20 @@ test('demo data: the model fits and ranks churners better than chance and than r
   expect(run.output.scored).toBe(buyers);
   const scored = dataOf(await t.gql('{ segmentPreview(query: "churn_risk IS NOT NULL") { count } }', {}, { key })).segmentPreview.count;
   expect(scored).toBe(buyers);
+
+  // Lifecycle and churn under BG/NBD: how often AT_RISK/LAPSED comes with MEDIUM or HIGH risk, and NEW/ACTIVE/
+  // REACTIVATED with LOW (under the rhythm model they agree by construction; churn.test.ts checks that).
+  const lifecycle = dataOf(await t.gql('mutation { jobRun(input: { job: LIFECYCLE_REFRESH, wait: true }) { jobRun { state } } }', {}, { key })).jobRun.jobRun;
+  expect(lifecycle.state).toBe('COMPLETED');
+  const count = async (query: string) => dataOf(await t.gql('query($q: String!) { segmentPreview(query: $q) { count } }', { q: query }, { key })).segmentPreview.count as number;
+  const overdueRisky = await count('lifecycle_stage IN (AT_RISK, LAPSED) AND churn_band IN (MEDIUM, HIGH)');
+  const overdueLow = await count('lifecycle_stage IN (AT_RISK, LAPSED) AND churn_band = LOW');
+  const currentLow = await count('lifecycle_stage IN (NEW, ACTIVE, REACTIVATED) AND churn_band = LOW');
+  const currentRisky = await count('lifecycle_stage IN (NEW, ACTIVE, REACTIVATED) AND churn_band IN (MEDIUM, HIGH)');
+  expect(overdueRisky + overdueLow + currentLow + currentRisky).toBe(buyers);
+  const agreement = (overdueRisky + currentLow) / buyers;
+  process.stdout.write(`demo lifecycle/churn agreement under BG/NBD: ${JSON.stringify({ overdueRisky, overdueLow, currentLow, currentRisky, agreement })}\n`);
+  expect(agreement).toBeGreaterThan(0.7);
+  // Overdue members are several times as likely to be MEDIUM or HIGH as members within their rhythm.
+  expect(overdueRisky / (overdueRisky + overdueLow)).toBeGreaterThan(3 * (currentRisky / (currentRisky + currentLow)));
 }, 600_000);
