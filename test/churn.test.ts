@@ -258,10 +258,14 @@ test('with enough buyers CHURN_SCORE fits BG/NBD; one-time buyers of long ago ra
       regulars.push(member);
     }
   }
+  // A buyer first seen minutes ago (T = 0) tells the fit nothing, but must not break it, and is scored.
+  const fresh = await createMember(t, tenant.keys.ADMIN);
+  await buy(tenant, fresh, 0.01);
   const output = await runJob(tenant);
-  expect(output).toMatchObject({ model: 'BG_NBD', buyers: 30, scored: 30 });
+  expect(output).toMatchObject({ model: 'BG_NBD', buyers: 31, scored: 31 });
+  expect((await riskOf(tenant, fresh)).churnRisk!.model).toBe('BG_NBD');
   const model = dataOf(await t.gql('{ churnModel { kind timeUnit buyers logLikelihood parameters { r alpha a b } } }', {}, { key: tenant.keys.ANALYST })).churnModel as any;
-  expect(model).toMatchObject({ kind: 'BG_NBD', timeUnit: 'WEEK', buyers: 30 });
+  expect(model).toMatchObject({ kind: 'BG_NBD', timeUnit: 'WEEK', buyers: 31 });
   expect(model.logLikelihood).toBeCloseTo(output.logLikelihood, 1);
   for (const value of Object.values(model.parameters) as number[]) expect(value).toBeGreaterThan(0);
 

@@ -26,27 +26,43 @@ export async function activeModel(em: EntityManager, tenantId: string): Promise<
   return row ?? RHYTHM_MODEL;
 }
 
+/** Buyers a fit looks at, at most: beyond, a fixed pseudo-random sample (by member id) of this size. */
+export const FIT_SAMPLE = 50_000;
+
 /**
  * Buyers grouped by (x, tx, T) at day resolution, as of `asOf`: from member_stats for now (`live`), from orders
  * before `asOf` for a past date. Grouping keeps the fit fast: the likelihood is evaluated per group, not per buyer.
+ * Above FIT_SAMPLE buyers a stable sample (every k-th by a hash of the member id) keeps a fit to seconds; 50,000
+ * buyers pin the four parameters far more tightly than the ranking needs.
  */
-export async function buyerGroups(em: EntityManager, tenantId: string, asOf: Date, live: boolean): Promise<{ groups: BuyerGroup[]; buyers: number }> {
+export async function buyerGroups(em: EntityManager, tenantId: string, asOf: Date, live: boolean): Promise<{ groups: BuyerGroup[]; buyers: number; sampled: number }> {
+  const values = { tenant: tenantId, now: asOf, statuses: [...PURCHASE_STATUSES] };
+  const facts = live ? liveFacts('') : pastFacts();
+  const counted = namedSql(`with ${facts} select count(*)::int as n from facts`, values);
+  const [total] = await boundRows<{ n: number }>(em, counted.sql, counted.params);
+  const buyers = total?.n ?? 0;
+  const every = Math.max(1, Math.ceil(buyers / FIT_SAMPLE));
   const bound = namedSql(
-    `with ${live ? liveFacts('') : pastFacts()}
+    `with ${facts}
      select greatest(f.days - 1, 0)::int as x,
             round(extract(epoch from f.last_at - f.first_at) / 86400.0)::int as tx_days,
             round(extract(epoch from :now::timestamptz - f.first_at) / 86400.0)::int as t_days,
             count(*)::int as n
-       from facts f group by 1, 2, 3`,
-    { tenant: tenantId, now: asOf, statuses: [...PURCHASE_STATUSES] },
+       from facts f
+      where :every::int = 1 or abs(hashtext(f.member_id::text)::bigint) % :every::int = 0
+      group by 1, 2, 3`,
+    { ...values, every },
   );
   const rows = await boundRows<{ x: number; tx_days: number; t_days: number; n: number }>(em, bound.sql, bound.params);
-  let buyers = 0;
-  const groups = rows.map((row) => {
-    buyers += row.n;
-    return { x: row.x, tx: row.tx_days / 7, T: Math.max(row.t_days, row.tx_days) / 7, count: row.n };
-  });
-  return { groups, buyers };
+  let sampled = 0;
+  // Buyers first seen today (T rounds to 0 days) tell the fit nothing yet; they are still scored.
+  const groups = rows
+    .filter((row) => row.t_days > 0)
+    .map((row) => {
+      sampled += row.n;
+      return { x: row.x, tx: Math.min(row.tx_days, row.t_days) / 7, T: row.t_days / 7, count: row.n };
+    });
+  return { groups, buyers, sampled };
 }
 
 /**
@@ -54,11 +70,11 @@ export async function buyerGroups(em: EntityManager, tenantId: string, asOf: Dat
  * from); otherwise, or when the optimiser does not converge to finite values, the rhythm model.
  */
 export async function fitModel(em: EntityManager, tenantId: string, asOf: Date, live: boolean, minBuyers: number): Promise<FittedModel> {
-  const { groups, buyers } = await buyerGroups(em, tenantId, asOf, live);
+  const { groups, buyers, sampled } = await buyerGroups(em, tenantId, asOf, live);
   const fittedAt = new Date();
   const rhythm: FittedModel = { ...RHYTHM_MODEL, logLikelihood: null, buyers, asOf, fittedAt, converged: true };
   const repeaters = groups.reduce((sum, g) => sum + (g.x > 0 ? g.count : 0), 0);
-  if (buyers < minBuyers || repeaters === 0 || repeaters === buyers) return rhythm;
+  if (buyers < minBuyers || repeaters === 0 || repeaters === sampled) return rhythm;
   const fit = fitBgNbd(groups);
   const { r, alpha, a, b } = fit.params;
   if (![r, alpha, a, b, fit.logLikelihood].every(Number.isFinite)) return { ...rhythm, converged: false };

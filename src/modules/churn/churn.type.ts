@@ -66,7 +66,7 @@ export class ChurnModelNode {
   @Field(() => Float, { nullable: true, description: 'Maximised log-likelihood; null for RHYTHM.' })
   logLikelihood!: number | null;
 
-  @Field(() => Int, { description: 'Buyers it was fitted on (orders before asOf).' })
+  @Field(() => Int, { description: 'Buyers with orders before asOf. Above 50,000 the fit uses a fixed sample of about 50,000 of them (logLikelihood is over the sample).' })
   buyers!: number;
 
   @Field({ description: 'Orders before this moment were used.' })
