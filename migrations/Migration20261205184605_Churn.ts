@@ -12,7 +12,7 @@ export class Migration20261205184605_Churn extends Migration {
     this.addSql(`create table "churn_crossing" ("id" uuid not null, "tenant_id" uuid not null, "created_at" timestamptz not null, "member_id" uuid not null, "threshold" double precision not null, "direction" text check ("direction" in ('UP', 'DOWN')) not null, "previous_score" double precision not null, "score" double precision not null, "occurred_at" timestamptz not null, "seq" bigint null, constraint "churn_crossing_pkey" primary key ("id"));`);
     this.addSql(`alter table "churn_crossing" add constraint "churn_crossing_seq_unique" unique ("seq");`);
     this.addSql(`create index "churn_crossing_tenant_id_member_id_occurred_at_index" on "churn_crossing" ("tenant_id", "member_id", "occurred_at");`);
-    this.addSql(`create index "churn_crossing_unsequenced_index" on "churn_crossing" ("created_at", "id") where "seq" is null;`);
+    this.addSql(`create index "churn_crossing_unsequenced_index" on "churn_crossing" ("created_at", "tenant_id", "member_id", (case when "direction" = 'UP' then "threshold" else -"threshold" end), "id") where "seq" is null;`);
     this.addSql(`create index "churn_crossing_tenant_id_seq_index" on "churn_crossing" ("tenant_id", "seq");`);
 
     this.addSql(`alter table "member_churn" add constraint "member_churn_tenant_id_foreign" foreign key ("tenant_id") references "tenant" ("id") on update no action on delete cascade;`);

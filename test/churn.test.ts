@@ -262,7 +262,8 @@ test('with enough buyers CHURN_SCORE fits BG/NBD; one-time buyers of long ago ra
   const fresh = await createMember(t, tenant.keys.ADMIN);
   await buy(tenant, fresh, 0.01);
   const output = await runJob(tenant);
-  expect(output).toMatchObject({ model: 'BG_NBD', buyers: 31, scored: 31 });
+  // The switch from RHYTHM moves every score at once: levels follow silently, no crossings.
+  expect(output).toMatchObject({ model: 'BG_NBD', buyers: 31, scored: 31, crossings: 0, modelSwitched: 'RHYTHM to BG_NBD' });
   expect((await riskOf(tenant, fresh)).churnRisk!.model).toBe('BG_NBD');
   const model = dataOf(await t.gql('{ churnModel { kind timeUnit buyers logLikelihood parameters { r alpha a b } } }', {}, { key: tenant.keys.ANALYST })).churnModel as any;
   expect(model).toMatchObject({ kind: 'BG_NBD', timeUnit: 'WEEK', buyers: 31 });

@@ -23,8 +23,9 @@ export async function sequenceCrossings(pool: pg.Pool): Promise<{ numbered: numb
         `with next as (
            select u.id, nextval('churn_crossing_seq_seq') as seq
              from (select id from churn_crossing where seq is null
-                    -- One member's crossings of one scoring in the order the score moved through them.
-                    order by created_at, tenant_id, member_id, case when direction = 'UP' then threshold else -threshold end, id
+                    -- One member's crossings of one scoring in the order the score moved through them; the partial
+                    -- index has this order, so a backlog is read batch by batch without a sort.
+                    order by created_at, tenant_id, member_id, (case when direction = 'UP' then threshold else -threshold end), id
                     limit ${BATCH}) u
          ), numbered as (
            update churn_crossing c set seq = next.seq from next where c.id = next.id returning c.seq

@@ -38,6 +38,8 @@ leveled as (
               else l.last_at + make_interval(secs => l.e_days * 86400) end,
          l.x, l.tx, l.big_t, :now::timestamptz
     from leveled l
+   -- One lock order for every writer (order rescoring, ingest batches, tenant chunks): no deadlocks between them.
+   order by l.member_id
   on conflict (member_id) do update
      set score = excluded.score, band = excluded.band, level = excluded.level, model_kind = excluded.model_kind, drivers = excluded.drivers,
          expected_next_order_at = excluded.expected_next_order_at, repeat_purchases = excluded.repeat_purchases,
@@ -51,7 +53,7 @@ leveled as (
     from leveled l
     join written w on w.member_id = l.member_id
    cross join lateral unnest(l.thresholds) with ordinality th(v, k)
-   where l.prev_score is not null and th.k > least(l.prev_level, l.level) and th.k <= greatest(l.prev_level, l.level)
+   where :record::boolean and l.prev_score is not null and th.k > least(l.prev_level, l.level) and th.k <= greatest(l.prev_level, l.level)
   returning 1
 ), gone as (
   -- Buyers no more (every order cancelled or refunded): no score.
@@ -87,14 +89,23 @@ function values(tenantId: string, now: Date, model: ScoringModel, settings: Chur
 export async function rescoreMembers(em: EntityManager, tenantId: string, memberIds: string[], now = new Date()): Promise<RescoreResult> {
   const ids = [...new Set(memberIds)];
   if (!ids.length) return { scored: 0, crossings: 0, removed: 0 };
-  return run(em, STATEMENT(TENANT_PARAMS, 'and m.id = any(:ids::uuid[])', 'and c.member_id = any(:ids::uuid[])'), { tenant: tenantId, now, engaged: [...ENGAGEMENT_TYPES], ids });
+  return run(em, STATEMENT(TENANT_PARAMS, 'and m.id = any(:ids::uuid[])', 'and c.member_id = any(:ids::uuid[])'), { tenant: tenantId, now, engaged: [...ENGAGEMENT_TYPES], ids, record: true });
 }
 
 /** Members per transaction in a tenant pass: short row locks, and the outbox drains chunk by chunk. */
 export const RESCORE_CHUNK = 50_000;
 
-/** Every buyer of the tenant, in member-id chunks of RESCORE_CHUNK, each its own transaction. */
-export async function rescoreTenant(em: EntityManager, tenantId: string, now: Date, onChunk?: (result: RescoreResult) => void | Promise<void>): Promise<RescoreResult & { chunks: number; modelKind: ChurnModelKind }> {
+/**
+ * Every buyer of the tenant, in member-id chunks of RESCORE_CHUNK, each its own transaction. With `silent`, levels
+ * follow the new scores but no crossings are recorded (a switch of model moves everyone at once: that is not news).
+ */
+export async function rescoreTenant(
+  em: EntityManager,
+  tenantId: string,
+  now: Date,
+  onChunk?: (result: RescoreResult) => void | Promise<void>,
+  silent = false,
+): Promise<RescoreResult & { chunks: number; modelKind: ChurnModelKind }> {
   const [settings, model] = await Promise.all([churnSettings(em, tenantId), activeModel(em, tenantId)]);
   const total: RescoreResult = { scored: 0, crossings: 0, removed: 0 };
   let low: string | null = null;
@@ -109,7 +120,7 @@ export async function rescoreTenant(em: EntityManager, tenantId: string, now: Da
     const deleteRange = `${low ? 'and c.member_id > :low' : ''} ${high ? 'and c.member_id <= :high' : ''}`;
     const result = await em.transactional(async (tx) => {
       await tx.execute(`set local statement_timeout = '10min'`);
-      return run(tx, STATEMENT(BOUND_PARAMS, range, deleteRange), { ...values(tenantId, now, model, settings), low, high });
+      return run(tx, STATEMENT(BOUND_PARAMS, range, deleteRange), { ...values(tenantId, now, model, settings), low, high, record: !silent });
     });
     chunks += 1;
     total.scored += result.scored;
