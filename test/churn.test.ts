@@ -1,6 +1,8 @@
 import { dataOf, errorCodes, startTestApp, type TestApp, type TestTenant } from './support/harness';
 import { createMember } from './support/access-fixtures';
 import { ago, event, orderInput, prng, recordEvents, recordOrder } from './support/activity-fixtures';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { rescoreTenant } from '../src/modules/churn/churn-rescore';
 
 /** Churn risk: scores and drivers, rescoring, hysteresis, the outbox list, settings, segments, lifecycle, BG/NBD. */
 
@@ -335,4 +337,29 @@ test('churn risk on a list of members and crossings with their members cost the 
     expect(nodes.every((node) => (node.churnRisk ?? node.member.churnRisk).score > 0.5)).toBe(true);
     expect(large.statements).toBe(small.statements);
   }
+});
+
+test('a tenant pass in small chunks scores exactly as one chunk does', async () => {
+  const tenant = await t.tenant();
+  for (let i = 0; i < 10; i++) {
+    const member = await createMember(t, tenant.keys.ADMIN);
+    for (let k = 0; k <= i % 4; k++) await buy(tenant, member, 20 + 37 * k + 11 * i);
+    if (i % 3 === 0) await recordEvents(t, tenant.keys.INGEST, [event(member, { type: i % 2 ? 'COMPLAINT' : 'PAGE_VIEW', occurredAt: ago(3) })]);
+  }
+  await createMember(t, tenant.keys.ADMIN); // no orders: in a chunk, never scored
+  const rows = async () =>
+    t.orm.em
+      .getConnection()
+      .execute(`select member_id, score, band, level, drivers, expected_next_order_at from member_churn where tenant_id = ? order by member_id`, [tenant.id]);
+  const now = new Date();
+  // Both passes start from no scores (levels carry hysteresis memory from the scores before).
+  await t.orm.em.getConnection().execute('delete from member_churn where tenant_id = ?', [tenant.id]);
+  const chunked = await rescoreTenant(t.orm.em.fork() as EntityManager, tenant.id, now, undefined, false, 3);
+  expect(chunked).toMatchObject({ scored: 10, chunks: 4 });
+  const inChunks = await rows();
+  await t.orm.em.getConnection().execute('delete from member_churn where tenant_id = ?', [tenant.id]);
+  const whole = await rescoreTenant(t.orm.em.fork() as EntityManager, tenant.id, now);
+  expect(whole).toMatchObject({ scored: 10, chunks: 1 });
+  expect(await rows()).toEqual(inChunks);
+  expect(inChunks).toHaveLength(10);
 });

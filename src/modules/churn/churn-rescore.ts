@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { boundRows } from '../../core/db/bound.js';
 import { namedSql } from '../../core/db/named-sql.js';
 import { BAND_HIGH, BAND_MEDIUM, ChurnModelKind } from './churn.enums.js';
-import { BOUND_PARAMS, ENGAGEMENT_TYPES, liveFacts, MAX_NEXT_ORDER_WEEKS, SCORED, scoringValues, TENANT_PARAMS, type ScoringModel } from './churn-score.sql.js';
+import { BOUND_PARAMS, ENGAGEMENT_TYPES, liveFacts, MAX_NEXT_ORDER_WEEKS, scoredSql, scoringValues, TENANT_PARAMS, type ScoringModel } from './churn-score.sql.js';
 import { activeModel } from './churn-model.js';
 import { churnSettings, type ChurnSettings } from './churn-settings.js';
 
@@ -15,14 +15,14 @@ import { churnSettings, type ChurnSettings } from './churn-settings.js';
  * falling DOWN ones. A member's first score records none (nothing rose). A row scored later than this pass
  * (an order's rescoring while a tenant pass runs) is left alone, and so are its crossings.
  */
-const STATEMENT = (params: string, scope: string, deleteScope: string) => `
-with ${params}, ${liveFacts(scope)}, ${SCORED},
+const STATEMENT = (params: string, scope: string, deleteScope: string, range: (column: string) => string = () => '') => `
+with ${params}, ${liveFacts(`${scope} ${range('s.member_id')}`)}, ${scoredSql(range('tp.member_id'))},
 leveled as (
   select sc.*, pc.score as prev_score, coalesce(pc.level, 0) as prev_level,
          (select count(*) from unnest(sc.thresholds) with ordinality th(v, k)
            where sc.score >= th.v or (th.k <= coalesce(pc.level, 0) and sc.score >= th.v - sc.hysteresis))::int as level
     from scored sc
-    left join member_churn pc on pc.member_id = sc.member_id and pc.tenant_id = sc.tenant_id
+    left join member_churn pc on pc.member_id = sc.member_id and pc.tenant_id = sc.tenant_id ${range('pc.member_id')}
 ), written as (
   insert into member_churn (member_id, tenant_id, score, band, level, model_kind, drivers, expected_next_order_at, repeat_purchases, recency_weeks, age_weeks, scored_at)
   select l.member_id, l.tenant_id, least(greatest(l.score, 0), 1),
@@ -105,6 +105,7 @@ export async function rescoreTenant(
   now: Date,
   onChunk?: (result: RescoreResult) => void | Promise<void>,
   silent = false,
+  chunkSize = RESCORE_CHUNK,
 ): Promise<RescoreResult & { chunks: number; modelKind: ChurnModelKind }> {
   const [settings, model] = await Promise.all([churnSettings(em, tenantId), activeModel(em, tenantId)]);
   const total: RescoreResult = { scored: 0, crossings: 0, removed: 0 };
@@ -112,15 +113,15 @@ export async function rescoreTenant(
   let chunks = 0;
   for (;;) {
     const [bound]: { id: string }[] = await em.execute<{ id: string }[]>(
-      `select id from member where tenant_id = ? ${low ? 'and id > ?' : ''} order by id offset ${RESCORE_CHUNK - 1} limit 1`,
+      `select id from member where tenant_id = ? ${low ? 'and id > ?' : ''} order by id offset ${Math.max(1, Math.floor(chunkSize)) - 1} limit 1`,
       low ? [tenantId, low] : [tenantId],
     );
     const high: string | null = bound?.id ?? null;
-    const range = `${low ? 'and m.id > :low' : ''} ${high ? 'and m.id <= :high' : ''}`;
-    const deleteRange = `${low ? 'and c.member_id > :low' : ''} ${high ? 'and c.member_id <= :high' : ''}`;
+    // The range on every member-keyed table of the statement, so each chunk reads its own members' rows only.
+    const between = (column: string) => `${low ? `and ${column} > :low` : ''} ${high ? `and ${column} <= :high` : ''}`;
     const result = await em.transactional(async (tx) => {
       await tx.execute(`set local statement_timeout = '10min'`);
-      return run(tx, STATEMENT(BOUND_PARAMS, range, deleteRange), { ...values(tenantId, now, model, settings), low, high, record: !silent });
+      return run(tx, STATEMENT(BOUND_PARAMS, between('m.id'), between('c.member_id'), between), { ...values(tenantId, now, model, settings), low, high, record: !silent });
     });
     chunks += 1;
     total.scored += result.scored;

@@ -134,15 +134,18 @@ export const TENANT_PARAMS = `
      where t.id = :tenant
   )`;
 
-/** CTEs after `facts` and `p`: activity, then `scored` (one row per buyer with the parameters, score inputs and drivers). */
-export const SCORED = `
+/**
+ * CTEs after `facts` and `p`: activity, then `scored` (one row per buyer with the parameters, score inputs and
+ * drivers). `range` repeats a member-id range on touchpoints (`tp`) so a chunk reads only its members' rows.
+ */
+export const scoredSql = (range = '') => `
   activity as (
     select tp.member_id,
            count(*) filter (where tp.type = any(:engaged::text[]) and tp.occurred_at >= :now::timestamptz - interval '30 days')::int as engaged,
            count(*) filter (where tp.type = 'REFUND')::int as refunds,
            count(*) filter (where tp.type = 'COMPLAINT')::int as complaints
       from touchpoint tp
-     where tp.tenant_id = :tenant and tp.member_id in (select member_id from facts)
+     where tp.tenant_id = :tenant and tp.member_id in (select member_id from facts) ${range}
        and tp.occurred_at >= :now::timestamptz - interval '180 days' and tp.occurred_at < :now::timestamptz
      group by tp.member_id
   ), inputs as (
@@ -176,3 +179,5 @@ export const SCORED = `
            least(${REFUND_CAP}::float8, ${REFUND_WEIGHT} * b.refunds) as refund,
            least(${COMPLAINT_CAP}::float8, ${COMPLAINT_WEIGHT} * b.complaints) as complaint) parts
   )`;
+
+export const SCORED = scoredSql();
