@@ -2,7 +2,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { dataOf, startTestApp, type TestApp, type TestTenant } from './support/harness';
 import { createMember } from './support/access-fixtures';
-import { ago, orderInput, recordOrder } from './support/activity-fixtures';
+import { ago, orderInput, recordOrder, shiftOrders } from './support/activity-fixtures';
 import { startServerProcess, type ServerProcess } from './support/server-process';
 import { churnFeedOf } from '../src/modules/churn/churn-feed';
 
@@ -85,14 +85,8 @@ async function buy(tenant: TestTenant, memberId: string, daysAgo: number) {
   return recordOrder(t, tenant.keys.INGEST, orderInput(memberId, { placedAt: ago(daysAgo) }));
 }
 
-/** Moves every order of the members `days` back. */
-async function timePasses(memberIds: string[], days: number) {
-  const ids = memberIds.map((id) => Buffer.from(id, 'base64url').toString('utf8').split(':')[1]!);
-  const connection = t.orm.em.getConnection();
-  const shift = `interval '${days} days'`;
-  await connection.execute(`update orders set placed_at = placed_at - ${shift}, paid_at = paid_at - ${shift} where member_id in (?)`, [ids]);
-  await connection.execute(`update member_stats set first_order_at = first_order_at - ${shift}, last_order_at = last_order_at - ${shift} where member_id in (?)`, [ids]);
-}
+/** As if `days` had passed since the members' orders. */
+const timePasses = (memberIds: string[], days: number) => shiftOrders(t, memberIds, days);
 
 async function score(tenant: TestTenant): Promise<number> {
   const run = dataOf(await t.gql('mutation { jobRun(input: { job: CHURN_SCORE, wait: true }) { jobRun { state output } } }', {}, { key: tenant.keys.ADMIN })).jobRun.jobRun;

@@ -1,6 +1,6 @@
 import { dataOf, errorCodes, startTestApp, type TestApp, type TestTenant } from './support/harness';
 import { createMember } from './support/access-fixtures';
-import { ago, event, orderInput, prng, recordEvents, recordOrder } from './support/activity-fixtures';
+import { ago, event, orderInput, prng, recordEvents, recordOrder, shiftOrders } from './support/activity-fixtures';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { rescoreTenant } from '../src/modules/churn/churn-rescore';
 
@@ -48,14 +48,8 @@ async function updateTenant(tenant: TestTenant, input: Record<string, unknown>) 
   ).tenantUpdate;
 }
 
-/** Moves a member's orders `days` into the past, as if that much time had passed. */
-async function timePasses(memberId: string, days: number) {
-  const id = Buffer.from(memberId, 'base64url').toString('utf8').split(':')[1]!;
-  const connection = t.orm.em.getConnection();
-  const shift = `interval '${days} days'`;
-  await connection.execute(`update orders set placed_at = placed_at - ${shift}, paid_at = paid_at - ${shift} where member_id = ?`, [id]);
-  await connection.execute(`update member_stats set first_order_at = first_order_at - ${shift}, last_order_at = last_order_at - ${shift} where member_id = ?`, [id]);
-}
+/** As if `days` had passed since the member's orders. */
+const timePasses = (memberId: string, days: number) => shiftOrders(t, [memberId], days);
 
 const CROSSINGS = `query($first: Int, $after: String, $threshold: Float, $direction: CrossingDirection, $memberId: ID) {
   churnRiskCrossings(first: $first, after: $after, threshold: $threshold, direction: $direction, memberId: $memberId) {

@@ -76,3 +76,12 @@ export function prng(seed: number): () => number {
     return ((r ^ (r >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
+
+/** Moves the members' orders (and their purchase stats) `days` into the past, as if that much time had passed. */
+export async function shiftOrders(t: TestApp, memberIds: string[], days: number): Promise<void> {
+  const ids = memberIds.map((id) => Buffer.from(id, 'base64url').toString('utf8').split(':')[1]!);
+  const connection = t.orm.em.getConnection();
+  const shift = `interval '${days} days'`;
+  await connection.execute(`update orders set placed_at = placed_at - ${shift}, paid_at = paid_at - ${shift} where member_id in (?)`, [ids]);
+  await connection.execute(`update member_stats set first_order_at = first_order_at - ${shift}, last_order_at = last_order_at - ${shift} where member_id in (?)`, [ids]);
+}

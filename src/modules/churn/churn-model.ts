@@ -17,13 +17,21 @@ export interface FittedModel extends ScoringModel {
   converged: boolean;
 }
 
+/** The newest stored model of the tenant, if one was fitted. */
+export async function storedModel(em: EntityManager, tenantId: string): Promise<FittedModel | null> {
+  const [row] = await em.execute<
+    { kind: ChurnModelKind; r: number | null; alpha: number | null; a: number | null; b: number | null; log_likelihood: number | null; buyers: number; as_of: string | Date; fitted_at: string | Date }[]
+  >('select kind, r, alpha, a, b, log_likelihood, buyers, as_of, fitted_at from churn_model where tenant_id = ? order by fitted_at desc, created_at desc limit 1', [tenantId]);
+  if (!row) return null;
+  return {
+    kind: row.kind, r: row.r, alpha: row.alpha, a: row.a, b: row.b, logLikelihood: row.log_likelihood,
+    buyers: row.buyers, asOf: new Date(row.as_of), fittedAt: new Date(row.fitted_at), converged: true,
+  };
+}
+
 /** The newest model of the tenant; RHYTHM until one is fitted. */
 export async function activeModel(em: EntityManager, tenantId: string): Promise<ScoringModel> {
-  const [row] = await em.execute<{ kind: ChurnModelKind; r: number | null; alpha: number | null; a: number | null; b: number | null }[]>(
-    'select kind, r, alpha, a, b from churn_model where tenant_id = ? order by fitted_at desc, created_at desc limit 1',
-    [tenantId],
-  );
-  return row ?? RHYTHM_MODEL;
+  return (await storedModel(em, tenantId)) ?? RHYTHM_MODEL;
 }
 
 /** Buyers a fit looks at, at most: beyond, a fixed pseudo-random sample (by member id) of this size. */

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { boundRows } from '../../core/db/bound.js';
 import { namedSql } from '../../core/db/named-sql.js';
+import { PURCHASE_STATUSES } from '../order/order.enums.js';
 import { fitModel, type FittedModel } from './churn-model.js';
 import { BOUND_PARAMS, pastFacts, SCORED, scoringValues } from './churn-score.sql.js';
 import type { ChurnSettings } from './churn-settings.js';
@@ -56,14 +57,14 @@ export interface CalibrationReport {
   recency: CalibrationFigures;
 }
 
-export async function calibrationReport(em: EntityManager, tenantId: string, asOf: Date, horizonDays: number, settings: ChurnSettings, defaultIntervalDays: number): Promise<CalibrationReport> {
+export async function calibrationReport(em: EntityManager, tenantId: string, asOf: Date, horizonDays: number, settings: ChurnSettings): Promise<CalibrationReport> {
   return em.transactional(async (tx) => {
     await tx.execute(`set local statement_timeout = '10min'`);
     const model = await fitModel(tx, tenantId, asOf, false, settings.minBuyers);
-    const base = { tenant: tenantId, now: asOf, statuses: ['PAID', 'PARTIALLY_REFUNDED'] };
+    const base = { tenant: tenantId, now: asOf, statuses: [...PURCHASE_STATUSES] };
     const medianSql = namedSql(MEDIAN, base);
     const [medianRow] = await boundRows<{ median: number | null }>(tx, medianSql.sql, medianSql.params);
-    const median = medianRow?.median ?? defaultIntervalDays;
+    const median = medianRow?.median ?? settings.defaultIntervalDays;
     const values = { ...scoringValues(tenantId, asOf, model, { ...settings, median: Number(median), horizonDays }), until: new Date(asOf.getTime() + horizonDays * 86_400_000) };
     const bound = namedSql(REPORT, values);
     const [row] = await boundRows<{ n: number; p: number; score_auc: number | null; recency_auc: number | null; score_top: number | null; recency_top: number | null }>(tx, bound.sql, bound.params);

@@ -9,7 +9,7 @@ import { ChurnCrossing } from './churn.entity.js';
 import { ChurnDriverName, ChurnModelKind } from './churn.enums.js';
 import type { ChurnModelReportArgs, ChurnRiskCrossingsArgs } from './churn.inputs.js';
 import { activeModelOfTenant, churnByMember } from './churn.loaders.js';
-import { fitModel, type FittedModel } from './churn-model.js';
+import { fitModel, storedModel, type FittedModel } from './churn-model.js';
 import { calibrationReport } from './churn-report.js';
 import { churnSettings } from './churn-settings.js';
 import { ChurnModelNode, ChurnModelReportNode, ChurnRiskNode, type CrossingRow } from './churn.type.js';
@@ -74,15 +74,8 @@ export class ChurnService {
       if (asOf.getTime() > Date.now()) throw badInput('asOf must not lie in the future.', 'asOf');
       return modelNode(await fitModel(this.ctx.em, tenantId, asOf, false, settings.minBuyers));
     }
-    const [stored] = await this.ctx.em.getConnection().execute<
-      { kind: ChurnModelKind; r: number | null; alpha: number | null; a: number | null; b: number | null; log_likelihood: number | null; buyers: number; as_of: string | Date; fitted_at: string | Date }[]
-    >('select * from churn_model where tenant_id = ? order by fitted_at desc, created_at desc limit 1', [tenantId]);
-    if (stored) {
-      return modelNode({
-        kind: stored.kind, r: stored.r, alpha: stored.alpha, a: stored.a, b: stored.b, logLikelihood: stored.log_likelihood,
-        buyers: stored.buyers, asOf: new Date(stored.as_of), fittedAt: new Date(stored.fitted_at), converged: true,
-      });
-    }
+    const stored = await storedModel(this.ctx.em, tenantId);
+    if (stored) return modelNode(stored);
     const [count] = await this.ctx.em.getConnection().execute<{ n: number }[]>(
       `select count(*)::int as n from member_stats s join member m on m.id = s.member_id and m.status = 'ACTIVE' where s.tenant_id = ? and s.order_count > 0`,
       [tenantId],
@@ -97,8 +90,7 @@ export class ChurnService {
     const horizonDays = args.horizonDays ?? settings.horizonDays;
     if (!Number.isInteger(horizonDays) || horizonDays < 1 || horizonDays > MAX_REPORT_HORIZON) throw badInput(`horizonDays must be a whole number from 1 to ${MAX_REPORT_HORIZON}.`, 'horizonDays');
     if (args.asOf.getTime() + horizonDays * 86_400_000 > Date.now()) throw badInput('asOf + horizonDays must lie in the past: the outcome has to be known.', 'asOf');
-    const [tenant] = await this.ctx.em.getConnection().execute<{ days: number }[]>('select lifecycle_default_interval_days as days from tenant where id = ?', [tenantId]);
-    const report = await calibrationReport(this.ctx.em, tenantId, args.asOf, horizonDays, settings, tenant?.days ?? 90);
+    const report = await calibrationReport(this.ctx.em, tenantId, args.asOf, horizonDays, settings);
     return Object.assign(new ChurnModelReportNode(), { ...report, model: modelNode(report.model) });
   }
 

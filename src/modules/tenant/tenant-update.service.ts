@@ -5,7 +5,7 @@ import { Tenant } from './tenant.entity.js';
 import { refreshTenantLifecycle } from '../lifecycle/lifecycle.sql.js';
 import { LifecycleCause } from '../lifecycle/lifecycle.enums.js';
 import { forgetTenantSettings } from './tenant-settings.js';
-import { applyChurnSettings } from '../churn/churn-settings.js';
+import { applyChurnSettings, churnSettingsProblems } from '../churn/churn-settings.js';
 import { releveTenant } from '../churn/churn-rescore.js';
 import type { TenantUpdateInput } from './tenant.inputs.js';
 
@@ -39,10 +39,9 @@ export async function updateTenant(ctx: GraphQLContext, input: TenantUpdateInput
   if (defaultDays != null && (!Number.isInteger(defaultDays) || defaultDays < 1 || defaultDays > 3650)) {
     errors.push(userError(['input', 'lifecycleDefaultIntervalDays'], 'lifecycleDefaultIntervalDays must be a whole number from 1 to 3650', UserErrorCode.INVALID));
   }
-  const churn = applyChurnSettings(input, tenant, true);
-  for (const problem of churn.problems) errors.push(userError(['input', problem.field], problem.message, UserErrorCode.INVALID));
+  for (const problem of churnSettingsProblems(input, tenant)) errors.push(userError(['input', problem.field], problem.message, UserErrorCode.INVALID));
   if (errors.length) return fail(...errors);
-  applyChurnSettings(input, tenant, false);
+  const thresholdsChanged = applyChurnSettings(input, tenant);
   const lifecycleChanged =
     atRisk !== tenant.lifecycleAtRiskFactor || lapsed !== tenant.lifecycleLapsedFactor || (defaultDays != null && defaultDays !== tenant.lifecycleDefaultIntervalDays);
   tenant.lifecycleAtRiskFactor = atRisk;
@@ -55,7 +54,7 @@ export async function updateTenant(ctx: GraphQLContext, input: TenantUpdateInput
   if (input.unknownIdentityPolicy != null) tenant.unknownIdentityPolicy = input.unknownIdentityPolicy;
   await ctx.em.flush();
   if (lifecycleChanged) await refreshTenantLifecycle(ctx.em, tenant.id, new Date(), LifecycleCause.SETTINGS);
-  if (churn.thresholdsChanged) await releveTenant(ctx.em, tenant.id, tenant.churnThresholds);
+  if (thresholdsChanged) await releveTenant(ctx.em, tenant.id, tenant.churnThresholds);
   ctx.app.authenticator.forgetTenant(tenant.id);
   forgetTenantSettings(ctx);
   return ok(tenant);
