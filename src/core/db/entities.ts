@@ -18,6 +18,8 @@ import { MemberRfm } from '../../modules/segment/rfm.entity.js';
 import { Segment, SegmentMember, SegmentMovement, SegmentVersion } from '../../modules/segment/segment.entity.js';
 import { LifecycleTransition, MemberLifecycle } from '../../modules/lifecycle/lifecycle.entity.js';
 import { ChurnCrossing, ChurnModel, MemberChurn } from '../../modules/churn/churn.entity.js';
+import { Campaign, CampaignDelivery, CampaignPrize, OutboxMessage } from '../../modules/campaign/campaign.entity.js';
+import { CampaignSettings, MessageChannel } from '../../modules/campaign/campaign-settings.entity.js';
 
 /** Entities whose rows belong to one tenant: the `tenant` filter applies to each. */
 export const TENANT_SCOPED_ENTITIES = [
@@ -55,6 +57,12 @@ export const TENANT_SCOPED_ENTITIES = [
   MemberChurn,
   ChurnModel,
   ChurnCrossing,
+  Campaign,
+  CampaignDelivery,
+  CampaignPrize,
+  OutboxMessage,
+  CampaignSettings,
+  MessageChannel,
 ];
 
 export const ENTITIES = [TenantScopedEntity, ConsentDecision, Tenant, ...TENANT_SCOPED_ENTITIES];

@@ -13,6 +13,7 @@ import { TouchpointType } from './touchpoint.enums.js';
 @Unique({ properties: ['tenantId', 'eventId'] })
 @Index({ properties: ['tenantId', 'memberId', 'occurredAt'] })
 @Index({ properties: ['tenantId', 'occurredAt'] })
+@Index({ name: 'touchpoint_delivery_index', expression: 'create index "touchpoint_delivery_index" on "touchpoint" ("delivery_id", "type") where delivery_id is not null' })
 export class Touchpoint extends TenantScopedEntity {
   @ManyToOne(() => Member, { mapToPk: true, fieldName: 'member_id', deleteRule: 'cascade' })
   memberId!: string;
@@ -47,6 +48,10 @@ export class Touchpoint extends TenantScopedEntity {
   /** The order this event is about, for order events. */
   @Property({ type: 'uuid', nullable: true })
   orderId?: string | null;
+
+  /** The campaign delivery a MESSAGE_SENT, MESSAGE_OPENED or MESSAGE_CLICKED event is about. */
+  @Property({ type: 'uuid', nullable: true })
+  deliveryId?: string | null;
 }
 
 /** A touchpoint type a tenant declared for its own events. */
