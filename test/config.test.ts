@@ -28,6 +28,7 @@ test('defaults: embedded database, loopback on 4000, and bounded limits', () => 
     memberTokenTtlSeconds: 3_600,
     shutdownGraceMs: 10_000,
     jobs: { enabled: true, schedule: true, pollSeconds: 2, concurrency: 1 },
+    campaigns: { enabled: true, tickMs: 5_000, batchSize: 5_000, triggerEveryMs: 60_000, webhookConcurrency: 8 },
   });
 });
 
@@ -58,6 +59,11 @@ test('every variable is read', () => {
     ECRM_JOBS_SCHEDULE: 'off',
     ECRM_JOBS_POLL_SECONDS: '5',
     ECRM_JOBS_CONCURRENCY: '3',
+    ECRM_CAMPAIGNS_ENABLED: 'false',
+    ECRM_CAMPAIGN_TICK_MS: '250',
+    ECRM_CAMPAIGN_BATCH: '100',
+    ECRM_CAMPAIGN_TRIGGER_EVERY_MS: '500',
+    ECRM_CAMPAIGN_WEBHOOK_CONCURRENCY: '2',
   });
   expect(config).toEqual({
     databaseUrl: 'postgresql://u:p@db.internal:5432/crm',
@@ -75,6 +81,7 @@ test('every variable is read', () => {
     memberTokenTtlSeconds: 600,
     shutdownGraceMs: 0,
     jobs: { enabled: false, schedule: false, pollSeconds: 5, concurrency: 3 },
+    campaigns: { enabled: false, tickMs: 250, batchSize: 100, triggerEveryMs: 500, webhookConcurrency: 2 },
   });
 });
 

@@ -12,6 +12,7 @@ import { demoReportLines, type DemoSize } from './cli-demo.js';
 import { startJobQueue } from './jobs.js';
 import { attachJobQueue, type JobQueue } from '../core/jobs/job-queue.js';
 import { ChurnFeed } from '../modules/churn/churn-feed.js';
+import { attachCampaignRunner, CampaignRunner } from '../modules/campaign/campaign-runner.js';
 
 export interface RunningApp {
   url: string;
@@ -60,6 +61,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const db: Database = await openDatabase(config);
   let jobs: JobQueue | undefined;
   let feed: ChurnFeed | undefined;
+  let runner: CampaignRunner | undefined;
   try {
     const applied = await migrate(db.orm);
     if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
@@ -71,6 +73,12 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     const schema = await appSchema();
     feed = new ChurnFeed(services, schema, db.url);
     await feed.start();
+    if (config.campaigns.enabled) {
+      const { tickMs, batchSize, triggerEveryMs, webhookConcurrency } = config.campaigns;
+      runner = new CampaignRunner(db.orm, logger, { tickMs, batchSize, triggerEveryMs, webhookConcurrency, passBudgetMs: Math.max(tickMs, 2_000) });
+      attachCampaignRunner(services, runner);
+      runner.start();
+    }
     const server = await startServer(services, schema, config.host, config.port);
     logger.info({ url: server.url, embeddedDatabase: db.embedded }, 'ecrm listening');
     let closing: Promise<void> | undefined;
@@ -85,12 +93,14 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         (closing ??= (async () => {
           queue.beginClosing();
           await server.close();
+          await runner?.stop();
           await feed?.stop();
           await queue.stop();
           await db.close();
         })()),
     };
   } catch (error) {
+    await runner?.stop();
     await feed?.stop();
     await jobs?.stop();
     await db.close();

@@ -17,6 +17,21 @@ export interface Config {
   memberTokenTtlSeconds: number;
   shutdownGraceMs: number;
   jobs: JobsConfig;
+  campaigns: CampaignsConfig;
+}
+
+/** The campaign runner (src/modules/campaign/campaign-runner.ts). */
+export interface CampaignsConfig {
+  /** Plan and send campaigns in this instance. */
+  enabled: boolean;
+  /** Time between runner passes. */
+  tickMs: number;
+  /** Deliveries per send transaction. */
+  batchSize: number;
+  /** How often TRIGGER campaigns look for new events. */
+  triggerEveryMs: number;
+  /** Gateway posts in flight at once. */
+  webhookConcurrency: number;
 }
 
 /** The scheduled-job queue (src/core/jobs). */
@@ -108,6 +123,13 @@ export function loadConfig(env: Env = process.env): Config {
       schedule: bool(env, 'ECRM_JOBS_SCHEDULE', true),
       pollSeconds: int(env, 'ECRM_JOBS_POLL_SECONDS', 2, 1, 30),
       concurrency: int(env, 'ECRM_JOBS_CONCURRENCY', 1, 1, 16),
+    },
+    campaigns: {
+      enabled: bool(env, 'ECRM_CAMPAIGNS_ENABLED', true),
+      tickMs: int(env, 'ECRM_CAMPAIGN_TICK_MS', 5_000, 50, 600_000),
+      batchSize: int(env, 'ECRM_CAMPAIGN_BATCH', 5_000, 1, 100_000),
+      triggerEveryMs: int(env, 'ECRM_CAMPAIGN_TRIGGER_EVERY_MS', 60_000, 50, 3_600_000),
+      webhookConcurrency: int(env, 'ECRM_CAMPAIGN_WEBHOOK_CONCURRENCY', 8, 1, 256),
     },
   };
 }

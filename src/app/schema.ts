@@ -21,6 +21,9 @@ import { MemberSegmentResolver, SegmentExplanationResolver, SegmentMovementResol
 import { SegmentStaticResolver } from '../modules/segment/segment-static.resolver.js';
 import { LifecycleResolver, MemberLifecycleResolver } from '../modules/lifecycle/lifecycle.resolver.js';
 import { ChurnResolver, ChurnRiskCrossingResolver, MemberChurnResolver } from '../modules/churn/churn.resolver.js';
+import { CampaignResolver } from '../modules/campaign/campaign.resolver.js';
+import { CampaignDeliveryResolver, CampaignFieldsResolver } from '../modules/campaign/campaign-fields.resolver.js';
+import { CampaignSettingsResolver } from '../modules/campaign/campaign-settings.resolver.js';
 import '../modules/churn/churn.segment.js';
 import { CardScanResolver, MemberCardResolver, MembershipCardResolver } from '../modules/card/card.resolver.js';
 import { CouponResolver, MemberCouponsResolver, PointsCouponResolver } from '../modules/coupon/coupon.resolver.js';
@@ -59,6 +62,10 @@ export const RESOLVERS = [
   ChurnResolver,
   ChurnRiskCrossingResolver,
   MemberChurnResolver,
+  CampaignResolver,
+  CampaignFieldsResolver,
+  CampaignDeliveryResolver,
+  CampaignSettingsResolver,
   MemberCardResolver,
   MembershipCardResolver,
   CardScanResolver,

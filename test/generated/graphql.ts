@@ -823,6 +823,8 @@ export type AccessNodesQueryVariables = Exact<{
 
 export type AccessNodesQuery = { nodes: Array<
     | { __typename: 'AccessKey', name: string, id: string }
+    | { __typename: 'Campaign', id: string }
+    | { __typename: 'CampaignDelivery', id: string }
     | { __typename: 'Coupon', id: string }
     | { __typename: 'CouponTemplate', id: string }
     | { __typename: 'JobRun', id: string }
@@ -954,6 +956,8 @@ export type ActivityNodeQueryVariables = Exact<{
 
 export type ActivityNodeQuery = { node:
     | { __typename: 'AccessKey', id: string }
+    | { __typename: 'Campaign', id: string }
+    | { __typename: 'CampaignDelivery', id: string }
     | { __typename: 'Coupon', id: string }
     | { __typename: 'CouponTemplate', id: string }
     | { __typename: 'JobRun', id: string }
@@ -1184,6 +1188,8 @@ export type JobRunByIdQueryVariables = Exact<{
 
 export type JobRunByIdQuery = { node:
     | { __typename: 'AccessKey' }
+    | { __typename: 'Campaign' }
+    | { __typename: 'CampaignDelivery' }
     | { __typename: 'Coupon' }
     | { __typename: 'CouponTemplate' }
     | { __typename: 'JobRun', id: string, job: JobName, state: JobRunState, trigger: JobTrigger, attempts: number, createdAt: string, startedAt: string | null, completedAt: string | null, output: unknown, error: string | null }
@@ -1249,6 +1255,8 @@ export type NodeMemberQueryVariables = Exact<{
 
 export type NodeMemberQuery = { node:
     | { __typename: 'AccessKey', id: string }
+    | { __typename: 'Campaign', id: string }
+    | { __typename: 'CampaignDelivery', id: string }
     | { __typename: 'Coupon', id: string }
     | { __typename: 'CouponTemplate', id: string }
     | { __typename: 'JobRun', id: string }
@@ -1374,6 +1382,8 @@ export type NodeQueryVariables = Exact<{
 
 export type NodeQuery = { node:
     | { __typename: 'AccessKey', id: string }
+    | { __typename: 'Campaign', id: string }
+    | { __typename: 'CampaignDelivery', id: string }
     | { __typename: 'Coupon', id: string }
     | { __typename: 'CouponTemplate', id: string }
     | { __typename: 'JobRun', id: string }

@@ -11,3 +11,8 @@ export function namedSql(sql: string, values: Record<string, unknown>): { sql: s
   });
   return { sql: text, params };
 }
+
+/** A PostgreSQL array literal of text values (`{"a","b"}`), to bind as one parameter and cast, e.g. `:ids::uuid[]`. */
+export function pgArray(values: readonly string[]): string {
+  return `{${values.map((value) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+}

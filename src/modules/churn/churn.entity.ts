@@ -95,6 +95,7 @@ export class ChurnModel extends TenantScopedEntity {
 // The sequencer's work list: rows committed but not yet numbered.
 @Index({ name: 'churn_crossing_unsequenced_index', expression: `create index "churn_crossing_unsequenced_index" on "churn_crossing" ("created_at", "tenant_id", "member_id", (case when "direction" = 'UP' then "threshold" else -"threshold" end), "id") where "seq" is null` })
 @Index({ properties: ['tenantId', 'memberId', 'occurredAt'] })
+@Index({ properties: ['tenantId', 'createdAt'] })
 export class ChurnCrossing extends TenantScopedEntity {
   @Property({ type: 'uuid' })
   memberId!: string;

@@ -15,6 +15,14 @@ export function couponCode(): string {
   return code;
 }
 
+/** When a coupon of the template issued at `now` is valid: from issue (or the template's start) for validDays, ending no later than the template. */
+export function couponValidity(template: CouponTemplate, now: Date): { validFrom: Date; validUntil: Date | null } {
+  const validFrom = template.validFrom && template.validFrom > now ? template.validFrom : now;
+  const relative = template.validDays ? new Date(validFrom.getTime() + template.validDays * DAY) : null;
+  const validUntil = [relative, template.validUntil ?? null].filter((date): date is Date => !!date).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
+  return { validFrom, validUntil };
+}
+
 export interface IssueArgs {
   tenantId: string;
   templateId: string;
@@ -61,9 +69,7 @@ export async function issueCoupon(em: EntityManager, args: IssueArgs): Promise<C
   if (held!.count >= template.perMemberLimit) {
     refuse('memberId', `the member already has ${held!.count} of this coupon (limit ${template.perMemberLimit})`, UserErrorCode.LIMIT_REACHED);
   }
-  const validFrom = template.validFrom && template.validFrom > now ? template.validFrom : now;
-  const relative = template.validDays ? new Date(validFrom.getTime() + template.validDays * DAY) : null;
-  const validUntil = [relative, template.validUntil ?? null].filter((date): date is Date => !!date).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
+  const { validFrom, validUntil } = couponValidity(template, now);
   const coupon = Object.assign(new Coupon(), {
     tenantId: args.tenantId,
     templateId: args.templateId,

@@ -33,6 +33,7 @@ export class MemberLifecycle {
 @Entity()
 @Index({ properties: ['tenantId', 'occurredAt'] })
 @Index({ properties: ['tenantId', 'memberId', 'occurredAt', 'id'] })
+@Index({ properties: ['tenantId', 'createdAt'] })
 export class LifecycleTransition extends TenantScopedEntity {
   @ManyToOne(() => Member, { mapToPk: true, fieldName: 'member_id', deleteRule: 'cascade' })
   memberId!: string;

@@ -25,6 +25,7 @@ const RANK: Record<OrderStatus, number> = {
 @Unique({ properties: ['tenantId', 'externalId'] })
 @Index({ properties: ['tenantId', 'memberId', 'placedAt'] })
 @Index({ properties: ['tenantId', 'placedAt', 'id'] })
+@Index({ properties: ['tenantId', 'paidAt'] })
 export class Order extends TenantScopedEntity {
   /** The selling system's order number, unique per tenant. */
   @Property({ type: 'text' })

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261205204325_Campaigns extends Migration {
+export class Migration20261205205701_Campaigns extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "message_channel" ("id" uuid not null, "tenant_id" uuid not null, "created_at" timestamptz not null, "channel" text check ("channel" in ('SMS', 'EMAIL', 'PUSH', 'CHAT')) not null, "adapter" text check ("adapter" in ('WEBHOOK', 'OUTBOX')) not null, "url" text null, "signing_secret" text not null, "cost_per_message" int not null default 0, "max_attempts" int not null default 5, "updated_at" timestamptz not null, constraint "message_channel_pkey" primary key ("id"), constraint message_channel_values_check check (cost_per_message >= 0 and max_attempts >= 1 and max_attempts <= 20));`);
@@ -40,6 +40,12 @@ export class Migration20261205204325_Campaigns extends Migration {
     this.addSql(`alter table "outbox_message" add constraint "outbox_message_tenant_id_foreign" foreign key ("tenant_id") references "tenant" ("id") on update no action on delete cascade;`);
     this.addSql(`alter table "outbox_message" add constraint "outbox_message_delivery_id_foreign" foreign key ("delivery_id") references "campaign_delivery" ("id") on update cascade on delete cascade;`);
 
+    this.addSql(`create index "orders_tenant_id_paid_at_index" on "orders" ("tenant_id", "paid_at");`);
+
+    this.addSql(`create index "lifecycle_transition_tenant_id_created_at_index" on "lifecycle_transition" ("tenant_id", "created_at");`);
+
+    this.addSql(`create index "churn_crossing_tenant_id_created_at_index" on "churn_crossing" ("tenant_id", "created_at");`);
+
     this.addSql(`alter table "touchpoint" add column "delivery_id" uuid null;`);
     this.addSql(`create index "touchpoint_delivery_index" on "touchpoint" ("delivery_id", "type") where delivery_id is not null;`);
   }
@@ -62,6 +68,12 @@ export class Migration20261205204325_Campaigns extends Migration {
     this.addSql(`drop table if exists "campaign_delivery" cascade;`);
 
     this.addSql(`drop table if exists "outbox_message" cascade;`);
+
+    this.addSql(`drop index "churn_crossing_tenant_id_created_at_index";`);
+
+    this.addSql(`drop index "lifecycle_transition_tenant_id_created_at_index";`);
+
+    this.addSql(`drop index "orders_tenant_id_paid_at_index";`);
 
     this.addSql(`drop index "touchpoint_delivery_index";`);
     this.addSql(`alter table "touchpoint" drop column "delivery_id";`);
