@@ -17,6 +17,7 @@ import {
   waitForStatus,
 } from './support/campaign-fixtures';
 import { tryEarn } from './support/points-fixtures';
+import { campaignRunnerOf } from '../src/modules/campaign/campaign-runner';
 
 /** Campaigns end to end through the OUTBOX adapter: the state machine, consent, caps, quiet hours, control groups, A/B, preview. */
 
@@ -260,5 +261,84 @@ describe('control group and A/B variants', () => {
       expect([...sides][0]).toBe(bucket(campaign.id, member) < 5_000);
     }
     expect((await campaignMove(t, tenant, 'campaignCancel', campaign.id)).campaign.status).toBe('CANCELLED');
+  });
+});
+
+describe('tenancy and statement counts', () => {
+  test('another tenant’s campaigns answer like missing ones, and its segments and coupon templates cannot be used', async () => {
+    const a = await t.tenant();
+    const b = await t.tenant();
+    await configureChannel(t, a);
+    await configureChannel(t, b);
+    await smsMember(t, a);
+    const mine = await createCampaign(t, a);
+    await launch(t, a, mine.id);
+    await waitForStatus(t, a, mine.id);
+    const draft = await createCampaign(t, a);
+    expect(dataOf(await t.gql(`query($id: ID!) { campaign(id: $id) { id } campaignPreview(id: $id) { audience } }`, { id: draft.id }, { key: b.keys.ADMIN }))).toEqual({
+      campaign: null,
+      campaignPreview: null,
+    });
+    for (const mutation of ['campaignLaunch', 'campaignPause', 'campaignResume', 'campaignCancel'] as const) {
+      expect((await campaignMove(t, b, mutation, draft.id)).userErrors.map((error) => error.code)).toEqual(['NOT_FOUND']);
+    }
+    const update = dataOf(await t.gql(`mutation($id: ID!) { campaignUpdate(input: { id: $id, name: "taken" }) { userErrors { code } } }`, { id: draft.id }, { key: b.keys.ADMIN })).campaignUpdate;
+    expect(update.userErrors.map((error: any) => error.code)).toEqual(['NOT_FOUND']);
+    const segment = dataOf(
+      await t.gql(`mutation { segmentCreate(input: { name: "mine", kind: STATIC }) { segment { id } } }`, {}, { key: a.keys.ADMIN }),
+    ).segmentCreate.segment.id;
+    const template = dataOf(
+      await t.gql(`mutation { couponTemplateCreate(input: { name: "ten off", kind: AMOUNT_OFF, amountOff: { amount: 1000, currency: "CNY" } }) { couponTemplate { id } userErrors { message } } }`, {}, { key: a.keys.ADMIN }),
+    ).couponTemplateCreate.couponTemplate.id;
+    const foreign = await tryCreateCampaign(t, b, {
+      name: 'x',
+      goal: 'CARE',
+      channel: 'SMS',
+      includeSegmentIds: [segment],
+      offer: { kind: 'COUPON', couponTemplateId: template },
+      schedule: 'TRIGGER',
+      trigger: { kind: 'SEGMENT_ENTERED', segmentId: segment },
+    });
+    expect(foreign.userErrors.map((error: any) => `${error.field.join('.')}:${error.code}`).sort()).toEqual([
+      'input.includeSegmentIds.0:NOT_FOUND',
+      'input.offer.couponTemplateId.0:NOT_FOUND',
+      'input.trigger.segmentId.0:NOT_FOUND',
+    ]);
+    expect(await outboxOf(t, b)).toEqual([]);
+    expect((await outboxOf(t, a)).length).toBe(1);
+    expect(dataOf(await t.gql('{ campaigns(first: 10) { totalCount } }', {}, { key: b.keys.ANALYST })).campaigns.totalCount).toBe(0);
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+    const until = new Date(Date.now() + 60_000).toISOString();
+    const reports = (key: string) => t.gql(`query($since: DateTime!, $until: DateTime!) { campaignReports(since: $since, until: $until, first: 10) { totalCount nodes { campaign { id } treatment { units reached } } } }`, { since, until }, { key });
+    expect(dataOf(await reports(b.keys.ANALYST)).campaignReports.totalCount).toBe(0);
+    expect(dataOf(await reports(a.keys.ANALYST)).campaignReports.nodes).toEqual([{ campaign: { id: mine.id }, treatment: { units: 1, reached: 1 } }]);
+  });
+
+  test('a page of campaigns with progress, segments, prizes, reports and deliveries costs the same statements for 2 and for 6', async () => {
+    const tenant = await t.tenant();
+    await configureChannel(t, tenant);
+    await updateSettings(t, tenant, { capMessages: 100 });
+    for (let i = 0; i < 3; i++) await smsMember(t, tenant);
+    const segment = dataOf(await t.gql(`mutation { segmentCreate(input: { name: "all", kind: DYNAMIC, query: "order_count >= 0" }) { segment { id } userErrors { message } } }`, {}, { key: tenant.keys.ADMIN }))
+      .segmentCreate.segment.id;
+    for (let i = 0; i < 6; i++) {
+      const campaign = await createCampaign(t, tenant, { name: `c${i}`, includeSegmentIds: [segment], offer: { kind: 'LOTTERY', prizes: [{ key: 'p', points: 10, weight: 1, stock: 5 }] } });
+      await launch(t, tenant, campaign.id);
+      await waitForStatus(t, tenant, campaign.id);
+    }
+    // The runner's own polling would be counted too: it stops for the count.
+    await campaignRunnerOf(t.app.services)!.stop();
+    const query = `query($first: Int!) { campaigns(first: $first) { nodes { id progress { sent } includeSegments { id } prizes { key awarded } report { treatment { units conversions } } deliveries(first: 3) { nodes { state member { id } } } } } }`;
+    await t.gql(query, { first: 1 }, { key: tenant.keys.ANALYST });
+    const small = await t.countSql(() => t.gql(query, { first: 2 }, { key: tenant.keys.ANALYST }));
+    const large = await t.countSql(() => t.gql(query, { first: 6 }, { key: tenant.keys.ANALYST }));
+    const nodes = dataOf(large.result).campaigns.nodes;
+    expect(nodes).toHaveLength(6);
+    expect(nodes.every((node: any) => node.progress.sent === 3 && node.includeSegments.length === 1 && node.prizes[0].awarded === 3 && node.report.treatment.units === 3)).toBe(true);
+    expect(nodes.every((node: any) => node.deliveries.nodes.length === 3 && node.deliveries.nodes.every((d: any) => d.member.id))).toBe(true);
+    expect(large.statements).toBe(small.statements);
+    // campaigns, progress, segments, prizes, delivery pages, members, and the report (begin, timeout, statement, commit).
+    expect(large.statements).toBeLessThanOrEqual(10);
+    campaignRunnerOf(t.app.services)!.start();
   });
 });

@@ -9,6 +9,7 @@ import { registerCouponSteps } from '../modules/coupon/coupon.steps.js';
 import { registerSegmentSteps } from '../modules/segment/segment.steps.js';
 import { registerLifecycleSteps } from '../modules/lifecycle/lifecycle.steps.js';
 import { registerChurnSteps } from '../modules/churn/churn.steps.js';
+import { registerCampaignSteps } from '../modules/campaign/campaign.steps.js';
 
 export interface Database {
   orm: MikroORM;
@@ -27,6 +28,7 @@ export async function openDatabase(config: Config): Promise<Database> {
   registerSegmentSteps();
   registerLifecycleSteps();
   registerChurnSteps();
+  registerCampaignSteps();
   const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase(config.dataDir, config.embeddedPgPort);
   const url = config.databaseUrl ?? embedded!.url;
   let orm: MikroORM;

@@ -24,6 +24,7 @@ import { ChurnResolver, ChurnRiskCrossingResolver, MemberChurnResolver } from '.
 import { CampaignResolver } from '../modules/campaign/campaign.resolver.js';
 import { CampaignDeliveryResolver, CampaignFieldsResolver } from '../modules/campaign/campaign-fields.resolver.js';
 import { CampaignSettingsResolver } from '../modules/campaign/campaign-settings.resolver.js';
+import { CampaignReportFieldResolver, CampaignReportResolver } from '../modules/campaign/campaign-report.resolver.js';
 import '../modules/churn/churn.segment.js';
 import { CardScanResolver, MemberCardResolver, MembershipCardResolver } from '../modules/card/card.resolver.js';
 import { CouponResolver, MemberCouponsResolver, PointsCouponResolver } from '../modules/coupon/coupon.resolver.js';
@@ -66,6 +67,8 @@ export const RESOLVERS = [
   CampaignFieldsResolver,
   CampaignDeliveryResolver,
   CampaignSettingsResolver,
+  CampaignReportFieldResolver,
+  CampaignReportResolver,
   MemberCardResolver,
   MembershipCardResolver,
   CardScanResolver,

@@ -12,7 +12,7 @@ import { Campaign, CampaignDelivery, OutboxMessage } from './campaign.entity.js'
 import { MessageChannel } from './campaign-settings.entity.js';
 import { CampaignOfferKind, SuppressionReason } from './campaign.enums.js';
 import type { CampaignDeliveriesArgs, CampaignsArgs, OutboxMessagesArgs } from './campaign.inputs.js';
-import { campaignById } from './campaign.loaders.js';
+import { campaignById, deliveryPagesByCampaign } from './campaign.loaders.js';
 import { CampaignPreviewMessageNode, CampaignPreviewNode, SuppressionCountNode } from './campaign.type.js';
 
 class Rollback extends Error {
@@ -37,6 +37,8 @@ export class CampaignQueryService {
   }
 
   deliveries(campaignId: string, args: CampaignDeliveriesArgs): Promise<Page<CampaignDelivery>> {
+    const page = pageRequest(args);
+    if (!args.state && page.first !== undefined && !page.after) return this.ctx.loaders.get(deliveryPagesByCampaign).load({ parentId: campaignId, first: page.first });
     return paginate(this.ctx.em, CampaignDelivery, { campaignId, ...(args.state ? { state: args.state } : {}) }, pageRequest(args), { id: 'asc' });
   }
 

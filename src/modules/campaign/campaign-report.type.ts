@@ -1,3 +1,4 @@
+import { connectionOf } from '../../core/relay/connection.js';
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { MoneyScalar, type MoneyValue } from '../../core/graphql/scalars.js';
 import { SuppressionReason } from './campaign.enums.js';
@@ -139,6 +140,8 @@ export class CampaignSuppressedCountNode {
     'What a campaign achieved: each group’s reach, engagement, conversions and revenue within the attribution window of each delivery, and the treatment and each variant against the control group.',
 })
 export class CampaignReportNode {
+  campaignDbId!: string;
+
   @Field(() => Int, { description: 'Days after a delivery is planned in which a purchase counts as its conversion.' })
   attributionDays!: number;
 
@@ -162,6 +165,7 @@ export class CampaignReportNode {
 
   static from(report: CampaignReport): CampaignReportNode {
     return Object.assign(new CampaignReportNode(), {
+      campaignDbId: report.campaignId,
       attributionDays: report.attributionDays,
       since: report.since,
       until: report.until,
@@ -172,3 +176,5 @@ export class CampaignReportNode {
     });
   }
 }
+
+export const CampaignReportConnection = connectionOf(CampaignReportNode, 'CampaignReport', 'A page of campaign reports.');

@@ -68,11 +68,18 @@ async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Prom
 /**
  * Posts leased messages (at most `concurrency` at once) and records each answer: SENT with its
  * MESSAGE_SENT touchpoint; a retryable failure back to QUEUED with a backoff (FAILED once maxAttempts
- * is used up); a refusal FAILED. An answer only lands while the lease is still ours (same attempt count).
+ * is used up, SUPPRESSED when the campaign was cancelled meanwhile); a refusal FAILED. An answer only
+ * lands while the lease is still ours (same attempt count).
  * A crash between the post and this record leaves the lease to run out: the message is posted again,
  * with the same idempotency key, so the gateway can drop the duplicate.
  */
-export async function postLeased(em: EntityManager, campaign: Campaign, wiring: MessageChannel, messages: WebhookMessage[], concurrency: number): Promise<Record<WebhookOutcome['kind'], number>> {
+export async function postLeased(
+  em: EntityManager,
+  campaign: Campaign,
+  wiring: MessageChannel,
+  messages: WebhookMessage[],
+  concurrency: number,
+): Promise<Record<WebhookOutcome['kind'] | 'SUPPRESSED', number>> {
   const outcomes = await mapLimit(messages, concurrency, async (message) => ({
     message,
     outcome: await postWebhook({
@@ -84,30 +91,37 @@ export async function postLeased(em: EntityManager, campaign: Campaign, wiring: 
       timeoutMs: WEBHOOK_TIMEOUT_MS,
     }),
   }));
-  const now = new Date();
-  const counts = { SENT: 0, RETRY: 0, FAILED: 0 };
-  const rows = outcomes.map(({ message, outcome }) => {
-    const exhausted = outcome.kind === 'RETRY' && message.attempts >= wiring.maxAttempts;
-    const kind = exhausted ? 'FAILED' : outcome.kind;
-    counts[kind]++;
-    const delay = outcome.kind === 'RETRY' ? Math.max(outcome.retryAfterMs ?? 0, retryDelayMs(message.attempts)) : 0;
-    return {
-      id: message.id,
-      attempts: message.attempts,
-      state: kind === 'SENT' ? DeliveryState.SENT : kind === 'RETRY' ? DeliveryState.QUEUED : DeliveryState.FAILED,
-      retryAt: kind === 'RETRY' ? new Date(now.getTime() + delay).toISOString() : '',
-      error: outcome.kind === 'SENT' ? '' : exhausted ? `${outcome.error} (after ${message.attempts} attempts)` : outcome.error,
-    };
-  });
-  if (!rows.length) return counts;
-  await em.transactional((tx) =>
-    run(
+  const counts = { SENT: 0, RETRY: 0, FAILED: 0, SUPPRESSED: 0 };
+  if (!outcomes.length) return counts;
+  await em.transactional(async (tx) => {
+    // The share lock orders this record against a cancel (which holds the row for update while it drops
+    // what is QUEUED): a retry recorded after that sweep would otherwise stay QUEUED for ever.
+    const [locked] = await run<{ status: CampaignStatus }>(tx, `select status from campaign where id = :campaignId for share`, { campaignId: campaign.id });
+    const cancelled = locked?.status === CampaignStatus.CANCELLED;
+    const now = new Date();
+    const rows = outcomes.map(({ message, outcome }) => {
+      const exhausted = outcome.kind === 'RETRY' && message.attempts >= wiring.maxAttempts;
+      const kind = exhausted ? 'FAILED' : outcome.kind === 'RETRY' && cancelled ? 'SUPPRESSED' : outcome.kind;
+      counts[kind]++;
+      const delay = outcome.kind === 'RETRY' ? Math.max(outcome.retryAfterMs ?? 0, retryDelayMs(message.attempts)) : 0;
+      const state = { SENT: DeliveryState.SENT, RETRY: DeliveryState.QUEUED, FAILED: DeliveryState.FAILED, SUPPRESSED: DeliveryState.SUPPRESSED }[kind];
+      return {
+        id: message.id,
+        attempts: message.attempts,
+        state,
+        reason: kind === 'SUPPRESSED' ? SuppressionReason.CAMPAIGN_CANCELLED : '',
+        retryAt: kind === 'RETRY' ? new Date(now.getTime() + delay).toISOString() : '',
+        error: outcome.kind === 'SENT' ? '' : exhausted ? `${outcome.error} (after ${message.attempts} attempts)` : outcome.error,
+      };
+    });
+    await run(
       tx,
       `with r as (
-         select * from unnest(:ids::uuid[], :attempts::int[], :states::text[], :retryAts::text[], :errors::text[]) as r(id, attempts, state, retry_at, error)
+         select * from unnest(:ids::uuid[], :attempts::int[], :states::text[], :reasons::text[], :retryAts::text[], :errors::text[]) as r(id, attempts, state, reason, retry_at, error)
        ), done as (
          update campaign_delivery d
             set state = r.state,
+                reason = nullif(r.reason, ''),
                 sent_at = case when r.state = '${DeliveryState.SENT}' then :now::timestamptz end,
                 cost = case when r.state = '${DeliveryState.SENT}' then :cost else 0 end,
                 next_attempt_at = nullif(r.retry_at, '')::timestamptz,
@@ -130,10 +144,11 @@ export async function postLeased(em: EntityManager, campaign: Campaign, wiring: 
         ids: pgArray(rows.map((row) => row.id)),
         attempts: `{${rows.map((row) => row.attempts).join(',')}}`,
         states: pgArray(rows.map((row) => row.state)),
+        reasons: pgArray(rows.map((row) => row.reason)),
         retryAts: pgArray(rows.map((row) => row.retryAt)),
         errors: pgArray(rows.map((row) => row.error)),
       },
-    ),
-  );
+    );
+  });
   return counts;
 }

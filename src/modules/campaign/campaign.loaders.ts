@@ -2,7 +2,8 @@ import DataLoader from 'dataloader';
 import { tenantIdOf, type LoaderFactory } from '../../core/context.js';
 import { boundRows } from '../../core/db/bound.js';
 import { pgArray } from '../../core/db/named-sql.js';
-import { Campaign, CampaignPrize } from './campaign.entity.js';
+import { firstPagesLoader } from '../../core/relay/page-per-parent.js';
+import { Campaign, CampaignDelivery, CampaignPrize } from './campaign.entity.js';
 import { DeliveryState, SuppressionReason } from './campaign.enums.js';
 
 /** Campaigns by id (tenant-filtered). */
@@ -41,3 +42,6 @@ export const progressByCampaign: LoaderFactory<string, ProgressCounts> = (ctx) =
       return counts;
     });
   });
+
+/** First pages of campaigns' deliveries (unfiltered, planning order): one statement for a page of campaigns. */
+export const deliveryPagesByCampaign = firstPagesLoader({ entity: CampaignDelivery, table: 'campaign_delivery', parentColumn: 'campaign_id', orderSql: 'x.id asc', orderBy: { id: 'asc' } });

@@ -8,6 +8,7 @@ import { pointsForOrder } from './points-earning.js';
 import { debit, earn, ensureAccount, entryByKey, lockAccount, takeFromLots } from './points-ledger.js';
 import { requestHash, SYSTEM_KEY_PREFIX } from './points-request.js';
 import { tierMultiplierOf } from '../tier/tier-of-member.js';
+import { heldMultiplier, recordMultiplierPoints } from '../campaign/campaign-multiplier.js';
 
 /**
  * Points that follow an order, written in the order's transaction (which holds the buyer's row lock and
@@ -23,6 +24,16 @@ export async function earnForOrder(em: EntityManager, order: Order, items: Earni
   const tier = await tierMultiplierOf(em, order.tenantId, order.memberId);
   const at = order.paidAt ?? order.placedAt;
   const breakdown = pointsForOrder(program, rules, { ...order, storeId: order.storeId ?? null, at, items }, tier);
+  // A campaign's POINTS_MULTIPLIER offer held by the buyer multiplies the order's points, as a named bonus.
+  const multiplier = breakdown.points > 0 ? await heldMultiplier(em, order.tenantId, order.memberId, at) : null;
+  if (multiplier) {
+    const extra = Math.floor((breakdown.points * (multiplier.percent - 100)) / 100);
+    if (extra > 0) {
+      breakdown.bonuses.push({ rule: `campaign: ${multiplier.campaignName}`, points: extra });
+      breakdown.points += extra;
+      await recordMultiplierPoints(em, order.tenantId, multiplier.deliveryId, extra);
+    }
+  }
   if (breakdown.points <= 0) return;
   await ensureAccount(em, order.tenantId, order.memberId);
   const entry = await earn(em, {

@@ -1,3 +1,6 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { boundRows } from '../../core/db/bound.js';
+import { pgArray } from '../../core/db/named-sql.js';
 import { tenantIdOf, type GraphQLContext } from '../../core/context.js';
 import { fail, ok, userError, UserErrorCode, type Outcome } from '../../core/errors.js';
 import { idOf } from '../../core/relay/global-id.js';
@@ -46,7 +49,21 @@ function checkEvent(event: TouchpointEventInput): Rejection | undefined {
       return { code: IngestRejectCode.PROPERTIES_TOO_LARGE, reason: `properties must be at most ${MAX_PROPERTIES_BYTES} bytes as JSON` };
     }
   }
+  if (event.deliveryId != null) {
+    if (!DELIVERY_TYPES.has(event.type)) return { code: IngestRejectCode.INVALID, reason: 'deliveryId goes with MESSAGE_SENT, MESSAGE_OPENED and MESSAGE_CLICKED only' };
+    if (!idOf(event.deliveryId, 'CampaignDelivery')) return { code: IngestRejectCode.UNKNOWN_DELIVERY, reason: 'deliveryId is not a campaign delivery id' };
+  }
   return undefined;
+}
+
+const DELIVERY_TYPES: ReadonlySet<TouchpointType> = new Set([TouchpointType.MESSAGE_SENT, TouchpointType.MESSAGE_OPENED, TouchpointType.MESSAGE_CLICKED]);
+
+/** The member of each named campaign delivery of the tenant. */
+async function deliveryMembers(em: EntityManager, tenantId: string, events: (TouchpointEventInput | undefined)[]): Promise<Map<string, string>> {
+  const ids = [...new Set(events.map((event) => (event?.deliveryId ? idOf(event.deliveryId, 'CampaignDelivery') : undefined)).filter((id): id is string => !!id))];
+  if (!ids.length) return new Map();
+  const rows = await boundRows<{ id: string; member_id: string }>(em, 'select id, member_id from campaign_delivery where tenant_id = ? and id = any(?::uuid[])', [tenantId, pgArray(ids)]);
+  return new Map(rows.map((row) => [row.id, row.member_id]));
 }
 
 export class TouchpointIngestService {
@@ -75,6 +92,7 @@ export class TouchpointIngestService {
       await this.ctx.em.transactional(async (em) => {
         const pending = events.map((event, i) => (rejections[i] ? undefined : event));
         const refs = await resolveMemberRefs(em, { ...settings, tenantId }, pending.map((event) => ({ ref: event?.member, channel: event?.channel })));
+        const deliveries = await deliveryMembers(em, tenantId, pending);
         const rows: TouchpointRow[] = [];
         const rowIndex = new Map<string, number>();
         pending.forEach((event, i) => {
@@ -82,6 +100,11 @@ export class TouchpointIngestService {
           const ref = refs[i]!;
           if ('failure' in ref) {
             rejections[i] = { code: REF_CODES[ref.failure], reason: ref.reason };
+            return;
+          }
+          const deliveryId = event.deliveryId ? idOf(event.deliveryId, 'CampaignDelivery')! : null;
+          if (deliveryId && deliveries.get(deliveryId) !== ref.memberId) {
+            rejections[i] = { code: IngestRejectCode.UNKNOWN_DELIVERY, reason: 'no campaign delivery of this member has this id' };
             return;
           }
           const eventId = event.eventId.trim();
@@ -97,6 +120,7 @@ export class TouchpointIngestService {
             source: event.source?.trim() || null,
             properties: event.properties ?? null,
             eventId,
+            deliveryId,
           });
         });
         const inserted = new Map((await insertTouchpoints(em, tenantId, rows)).map((tp) => [tp.eventId, tp]));

@@ -16,6 +16,7 @@ export interface TouchpointRow {
   properties?: Record<string, unknown> | null;
   eventId: string;
   orderId?: string | null;
+  deliveryId?: string | null;
 }
 
 /**
@@ -27,10 +28,11 @@ export async function insertTouchpoints(em: EntityManager, tenantId: string, row
   const now = new Date();
   const withIds = rows.map((row) => ({ ...row, id: uuidv7(), properties: row.properties ?? null }));
   const inserted = await em.execute<{ event_id: string }[]>(
-    `insert into touchpoint (id, tenant_id, created_at, member_id, type, custom_type, channel, store_id, occurred_at, source, properties, event_id, order_id)
-     select r.id, ?, ?, r."memberId", r.type, r."customType", r.channel, r."storeId", r."occurredAt", r.source, r.properties, r."eventId", r."orderId"
+    `insert into touchpoint (id, tenant_id, created_at, member_id, type, custom_type, channel, store_id, occurred_at, source, properties, event_id, order_id, delivery_id)
+     select r.id, ?, ?, r."memberId", r.type, r."customType", r.channel, r."storeId", r."occurredAt", r.source, r.properties, r."eventId", r."orderId", r."deliveryId"
        from jsonb_to_recordset(?::jsonb) as r(id uuid, "memberId" uuid, type text, "customType" text, channel text, "storeId" uuid,
-                                              "occurredAt" timestamptz, source text, properties jsonb, "eventId" text, "orderId" uuid)
+                                              "occurredAt" timestamptz, source text, properties jsonb, "eventId" text, "orderId" uuid,
+                                              "deliveryId" uuid)
      on conflict (tenant_id, event_id) do nothing
      returning event_id`,
     [tenantId, now, JSON.stringify(withIds)],

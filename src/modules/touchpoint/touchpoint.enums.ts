@@ -40,4 +40,6 @@ export enum IngestRejectCode {
   UNKNOWN_STORE = 'UNKNOWN_STORE',
   UNKNOWN_TYPE = 'UNKNOWN_TYPE',
   PROPERTIES_TOO_LARGE = 'PROPERTIES_TOO_LARGE',
+  /** deliveryId names no campaign delivery of this member. */
+  UNKNOWN_DELIVERY = 'UNKNOWN_DELIVERY',
 }

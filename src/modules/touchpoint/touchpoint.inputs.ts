@@ -39,6 +39,9 @@ export class TouchpointEventInput {
 
   @Field(() => JSONScalar, { nullable: true, description: `Free-form details, at most ${MAX_PROPERTIES_BYTES} bytes as JSON.` })
   properties?: Record<string, unknown> | null;
+
+  @Field(() => ID, { nullable: true, description: 'MESSAGE_OPENED and MESSAGE_CLICKED: the campaign delivery (of this member) that was opened or clicked; campaign reports count it.' })
+  deliveryId?: string | null;
 }
 
 @InputType({ description: `Up to ${MAX_EVENTS_PER_CALL} events.` })

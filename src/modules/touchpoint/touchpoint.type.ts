@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Channel } from '../../core/channel.js';
 import { JSONScalar } from '../../core/graphql/scalars.js';
 import { connectionOf } from '../../core/relay/connection.js';
@@ -10,7 +10,7 @@ import type { Touchpoint, TouchpointCustomType } from './touchpoint.entity.js';
 /** What a touchpoint node is built from: an entity, or a row just inserted. */
 export type TouchpointFields = Pick<
   Touchpoint,
-  'id' | 'memberId' | 'storeId' | 'orderId' | 'type' | 'customType' | 'channel' | 'occurredAt' | 'createdAt' | 'source' | 'properties' | 'eventId'
+  'id' | 'memberId' | 'storeId' | 'orderId' | 'deliveryId' | 'type' | 'customType' | 'channel' | 'occurredAt' | 'createdAt' | 'source' | 'properties' | 'eventId'
 >;
 
 registerEnumType(TouchpointType, { name: 'TouchpointType', description: 'What happened at a touchpoint; CUSTOM for tenant-declared types.' });
@@ -47,6 +47,9 @@ export class TouchpointNode extends Node {
   @Field({ description: "The sender's event id." })
   eventId!: string;
 
+  @Field(() => ID, { nullable: true, description: 'The campaign delivery a MESSAGE_SENT, MESSAGE_OPENED or MESSAGE_CLICKED event is about.' })
+  deliveryId!: string | null;
+
   static from(touchpoint: TouchpointFields): TouchpointNode {
     return Object.assign(new TouchpointNode(), {
       id: toGlobalId('Touchpoint', touchpoint.id),
@@ -61,6 +64,7 @@ export class TouchpointNode extends Node {
       source: touchpoint.source ?? null,
       properties: touchpoint.properties ?? null,
       eventId: touchpoint.eventId,
+      deliveryId: touchpoint.deliveryId ? toGlobalId('CampaignDelivery', touchpoint.deliveryId) : null,
     });
   }
 }

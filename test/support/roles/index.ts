@@ -6,9 +6,10 @@ import { COUPON_RULES } from './coupon';
 import { CARD_RULES } from './card';
 import { SEGMENT_RULES } from './segment';
 import { CHURN_RULES } from './churn';
+import { CAMPAIGN_RULES } from './campaign';
 
 /** Role rows of the modules that keep them beside their tests; access-roles.test.ts runs them all. */
-export const MODULE_RULES: RootFieldRule[] = [...POINTS_RULES, ...TIER_RULES, ...JOB_RULES, ...COUPON_RULES, ...CARD_RULES, ...SEGMENT_RULES, ...CHURN_RULES];
+export const MODULE_RULES: RootFieldRule[] = [...POINTS_RULES, ...TIER_RULES, ...JOB_RULES, ...COUPON_RULES, ...CARD_RULES, ...SEGMENT_RULES, ...CHURN_RULES, ...CAMPAIGN_RULES];
 
 /**
  * Mutations that take ids whose cross-tenant refusal is tested in a module's own test file (named here)
@@ -35,4 +36,13 @@ export const TENANCY_COVERED_ELSEWHERE: Record<string, string> = {
   segmentMembersImport: 'test/segment.test.ts',
   // Takes no ids; segment.test.ts shows a tenant's segments, previews and memberships stay its own.
   segmentCreate: 'test/segment.test.ts',
+  campaignUpdate: 'test/campaign.test.ts',
+  campaignLaunch: 'test/campaign.test.ts',
+  campaignPause: 'test/campaign.test.ts',
+  campaignResume: 'test/campaign.test.ts',
+  campaignCancel: 'test/campaign.test.ts',
+  // Take no ids of other objects except segments and coupon templates; campaign.test.ts shows foreign ones are refused.
+  campaignCreate: 'test/campaign.test.ts',
+  campaignSettingsUpdate: 'test/campaign.test.ts',
+  messageChannelConfigure: 'test/campaign.test.ts',
 };
