@@ -176,6 +176,7 @@ export type IngestRejectCode =
   | 'INVALID'
   | 'MEMBER_ERASED'
   | 'PROPERTIES_TOO_LARGE'
+  | 'UNKNOWN_DELIVERY'
   | 'UNKNOWN_IDENTITY'
   | 'UNKNOWN_MEMBER'
   | 'UNKNOWN_STORE'
@@ -711,6 +712,8 @@ export type TouchpointEventInput = {
   channel: Channel;
   /** With type CUSTOM: a type the tenant declared with touchpointTypeCreate. */
   customType?: string | null | undefined;
+  /** MESSAGE_OPENED and MESSAGE_CLICKED: the campaign delivery (of this member) that was opened or clicked; campaign reports count it. */
+  deliveryId?: string | number | null | undefined;
   /** Id chosen by the sender, unique per tenant (1 to 200 characters): sending it again never stores it twice. */
   eventId: string;
   /** Who: a member id or an identity. */
