@@ -39,7 +39,21 @@ interface Unit {
   prior: boolean;
 }
 
-function figures(units: Unit[], control: Unit[] | null, costPerMessage: number, rewardPerSent: number) {
+interface Figures {
+  units: number;
+  reached: number;
+  conversions: number;
+  conversionRate: number;
+  revenue: number;
+  revenuePerMember: number;
+  openRate: number | null;
+  repurchaseRate: number | null;
+  sendCost: number;
+  rewardCost: number;
+  versus: Record<string, number> | null;
+}
+
+function figures(units: Unit[], control: Unit[] | null, costPerMessage: number, rewardPerSent: number): Figures {
   const n = units.length;
   const revenue = units.map((unit) => unit.orders.reduce((sum, total) => sum + total, 0));
   const converters = units.filter((unit) => unit.orders.length > 0).length;
@@ -62,11 +76,11 @@ function figures(units: Unit[], control: Unit[] | null, costPerMessage: number, 
     rewardCost,
   };
   if (!control) return { ...base, versus: null };
-  const c = figures(control, null, costPerMessage, rewardPerSent);
+  const c: Figures = figures(control, null, costPerMessage, rewardPerSent);
   const cRevenue = control.map((unit) => unit.orders.reduce((sum, total) => sum + total, 0));
   const cVariance = cRevenue.reduce((sum, x) => sum + (x - c.revenuePerMember) ** 2, 0) / (control.length - 1);
   const p = base.conversionRate;
-  const q = c.conversionRate;
+  const q: number = c.conversionRate;
   const seP = Math.sqrt((p * (1 - p)) / n + (q * (1 - q)) / control.length);
   const seR = Math.sqrt(variance / n + cVariance / control.length);
   const incrementalRevenue = (mean - c.revenuePerMember) * n;
@@ -86,7 +100,7 @@ function figures(units: Unit[], control: Unit[] | null, costPerMessage: number, 
   };
 }
 
-function expectArm(actual: any, expected: ReturnType<typeof figures>) {
+function expectArm(actual: any, expected: Figures) {
   expect(actual).toMatchObject({ units: expected.units, reached: expected.reached, conversions: expected.conversions, revenue: { amount: expected.revenue, currency: 'CNY' }, sendCost: { amount: expected.sendCost, currency: 'CNY' }, rewardCost: { amount: expected.rewardCost, currency: 'CNY' } });
   expect(actual.conversionRate).toBeCloseTo(expected.conversionRate, 9);
   expect(actual.revenuePerMember).toBeCloseTo(expected.revenuePerMember, 6);

@@ -48,12 +48,16 @@ export async function planDue(em: EntityManager, campaignId: string, now: Date, 
       }
       case CampaignSchedule.TRIGGER: {
         const trigger = campaign.trigger!;
-        const checked = campaign.triggerCheckedUntil ?? campaign.launchedAt ?? now;
+        // Events count from the launch, or from startsAt when that is later: the overlap never reaches before it.
+        const start = campaign.launchedAt && campaign.startsAt && campaign.startsAt > campaign.launchedAt ? campaign.startsAt : (campaign.launchedAt ?? now);
+        const checked = campaign.triggerCheckedUntil ?? start;
         const daily = DAILY_TRIGGERS.has(trigger.kind);
-        const sameDay = daily && campaign.triggerCheckedUntil && localDate(checked, settings.timezone) === localDate(now, settings.timezone);
+        // A date trigger checks its first day on its first pass, then once per local day.
+        const sameDay = daily && checked > start && localDate(checked, settings.timezone) === localDate(now, settings.timezone);
         const to = ended ? campaign.endsAt! : now;
         if (!sameDay) {
-          const source = triggerSource(trigger, { from: daily ? checked : new Date(checked.getTime() - TRIGGER_OVERLAP_MS), to, timezone: settings.timezone });
+          const from = daily ? checked : new Date(Math.max(checked.getTime() - TRIGGER_OVERLAP_MS, start.getTime()));
+          const source = triggerSource(trigger, { from, to, timezone: settings.timezone });
           if (source) counts = await planDeliveries(tx, context, source);
           campaign.triggerCheckedUntil = to;
         }

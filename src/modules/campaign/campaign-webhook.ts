@@ -22,6 +22,7 @@ export function webhookWiring(em: EntityManager, tenantId: string, channel: stri
 /**
  * Re-leases WEBHOOK deliveries whose retry is due, or whose sender's lease ran out (it crashed or hung),
  * checking consent again first. Their stored payload is posted again as is, with the same idempotency key.
+ * A lease that ran out on a payload erasure cleared (the member was erased) ends SUPPRESSED (MEMBER_GONE).
  */
 export async function leaseRetries(em: EntityManager, campaignId: string, size: number, now: Date): Promise<{ campaign: Campaign; messages: WebhookMessage[] } | null> {
   return em.transactional(async (tx) => {
@@ -31,12 +32,13 @@ export async function leaseRetries(em: EntityManager, campaignId: string, size: 
     const messages = await run<WebhookMessage & { reason: string | null }>(
       tx,
       `with due as (
-         select d.id, d.member_id from campaign_delivery d
-          where d.tenant_id = :tenantId and d.campaign_id = :campaignId and d.payload is not null and d.next_attempt_at <= :now
-            and d.state in ('${DeliveryState.QUEUED}', '${DeliveryState.SENDING}')
+         select d.id, d.member_id, d.payload is null as erased from campaign_delivery d
+          where d.tenant_id = :tenantId and d.campaign_id = :campaignId and d.next_attempt_at <= :now
+            and (d.state = '${DeliveryState.SENDING}' or (d.state = '${DeliveryState.QUEUED}' and d.payload is not null))
           order by d.id limit :size for update skip locked
        ), checked as (
-         select due.id, case when not coalesce(mc.granted, false) then '${SuppressionReason.NO_CONSENT}' end as reason
+         select due.id, case when due.erased then '${SuppressionReason.MEMBER_GONE}'
+                             when not coalesce(mc.granted, false) then '${SuppressionReason.NO_CONSENT}' end as reason
            from due left join member_consent mc on mc.tenant_id = :tenantId and mc.member_id = due.member_id and mc.channel = :channel
        )
        update campaign_delivery d

@@ -7,7 +7,8 @@ import { campaignRunnerOf } from './campaign-runner.js';
 import { dropQueued, firstRun } from './campaign-schedule.js';
 import { Campaign, CampaignPrize, CampaignStateError } from './campaign.entity.js';
 import { MessageChannel } from './campaign-settings.entity.js';
-import { CampaignOfferKind, CampaignSchedule, CampaignStatus, ChannelAdapterKind } from './campaign.enums.js';
+import { CampaignOfferKind, CampaignSchedule, CampaignStatus, CampaignTriggerKind, ChannelAdapterKind } from './campaign.enums.js';
+import { Tenant } from '../tenant/tenant.entity.js';
 import type { CampaignCreateInput, CampaignIdInput, CampaignUpdateInput } from './campaign.inputs.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
@@ -54,6 +55,13 @@ export class CampaignService {
       const wiring = await em.findOne(MessageChannel, { tenantId: campaign.tenantId, channel: campaign.channel });
       if (!wiring) problems.push(userError(['input', 'id'], `the ${campaign.channel} channel is not configured: see messageChannelConfigure`, UserErrorCode.INVALID));
       else if (wiring.adapter === ChannelAdapterKind.WEBHOOK && !wiring.url) problems.push(userError(['input', 'id'], `the ${campaign.channel} webhook has no URL`, UserErrorCode.INVALID));
+      const threshold = campaign.trigger?.kind === CampaignTriggerKind.CHURN_RISK_CROSSED ? campaign.trigger.threshold : null;
+      if (threshold != null) {
+        const { churnThresholds } = await em.findOneOrFail(Tenant, { id: campaign.tenantId });
+        if (!churnThresholds.some((value) => Math.abs(value - threshold) < 1e-9)) {
+          problems.push(userError(['input', 'id'], `crossings are recorded only for the churn thresholds ${churnThresholds.join(', ')}; ${threshold} is not one of them`, UserErrorCode.INVALID));
+        }
+      }
       if (problems.length) return fail(...problems);
       const { status, nextRunAt } = firstRun(campaign, now);
       campaign.moveTo(status, now);
