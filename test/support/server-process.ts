@@ -45,9 +45,9 @@ async function waitReady(base: string, deadline: number): Promise<void> {
  * Starts `ecrm serve` on the database with PORT=0 and learns the port from its "ecrm listening" log line
  * (info level; the per-request lines that level also prints are read and dropped, so the pipe never fills).
  */
-export async function startServerProcess(databaseUrl: string, timeoutMs = 20_000): Promise<ServerProcess> {
+export async function startServerProcess(databaseUrl: string, timeoutMs = 20_000, extraEnv: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   // As in the harness: no daily job schedules firing on a test database.
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ECRM_JOBS_SCHEDULE: 'false' };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ECRM_JOBS_SCHEDULE: 'false', ...extraEnv };
   const child = spawn(process.execPath, [BIN, 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const keep = (line: string) => {

@@ -2,7 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { AppServices } from '../../core/context.js';
 import { boundRows } from '../../core/db/bound.js';
 import type { Logger } from '../../core/logger.js';
-import { completeFinished, planDue } from './campaign-schedule.js';
+import { completeFinished, dropAbandoned, planDue } from './campaign-schedule.js';
 import { sendBatch, settingsOf } from './campaign-send.js';
 import { leaseRetries, postLeased, webhookWiring } from './campaign-webhook.js';
 import { quietNow } from './campaign-quiet.js';
@@ -103,6 +103,7 @@ export class CampaignRunner {
       if (quiet.get(tenantId)) continue;
       await this.sendCampaign(id, started);
     }
+    await dropAbandoned(this.em(), new Date());
     await completeFinished(this.em(), new Date());
   }
 

@@ -101,3 +101,20 @@ export async function dropQueued(em: EntityManager, campaign: Campaign): Promise
   );
   return rows.length;
 }
+
+/**
+ * Gateway posts of a cancelled campaign whose sender died (lease ended, no answer recorded) are SUPPRESSED
+ * (CAMPAIGN_CANCELLED): nothing sends for a cancelled campaign, so they would otherwise wait for ever.
+ */
+export async function dropAbandoned(em: EntityManager, now: Date): Promise<number> {
+  const rows = await boundRows<{ id: string }>(
+    em,
+    `update campaign_delivery d set state = '${DeliveryState.SUPPRESSED}', reason = '${SuppressionReason.CAMPAIGN_CANCELLED}', next_attempt_at = null
+       from campaign c
+      where c.id = d.campaign_id and c.tenant_id = d.tenant_id and c.status = 'CANCELLED'
+        and d.state = '${DeliveryState.SENDING}' and d.next_attempt_at <= ?
+      returning d.id`,
+    [now],
+  );
+  return rows.length;
+}
