@@ -124,6 +124,19 @@ test('a lottery draws from its pool by weight and never beyond a prize’s stock
   ]);
 });
 
+test('a lottery for old customers only: the audience is a segment of members who have ordered', async () => {
+  const tenant = await freshTenant();
+  const buyer = await smsMember(t, tenant);
+  await recordOrder(t, tenant.keys.INGEST, orderInput(buyer, { placedAt: new Date(Date.now() - 200 * 86_400_000).toISOString() }));
+  await smsMember(t, tenant);
+  const segment = dataOf(
+    await t.gql(`mutation { segmentCreate(input: { name: "old customers", kind: DYNAMIC, query: "order_count >= 1" }) { segment { id count } userErrors { message } } }`, {}, { key: tenant.keys.ADMIN }),
+  ).segmentCreate.segment;
+  expect(segment.count).toBe(1);
+  const { deliveries } = await run(tenant, { includeSegmentIds: [segment.id], offer: { kind: 'LOTTERY', prizes: [{ key: 'p', points: 5, weight: 1, stock: 10 }] } });
+  expect(deliveries.map((delivery) => [delivery.member.id, delivery.state, delivery.prize])).toEqual([[buyer, 'SENT', 'p']]);
+});
+
 test('a points multiplier doubles what orders earn within its days, and counts as reward', async () => {
   const tenant = await freshTenant();
   const member = await smsMember(t, tenant);

@@ -1,4 +1,4 @@
-/** The scheduled jobs that run once per tenant. Later issues add CAMPAIGN_SEND. */
+/** The scheduled jobs that run once per tenant (campaigns are sent by their own runner, src/modules/campaign/campaign-runner.ts). */
 export enum JobName {
   POINTS_EXPIRY = 'POINTS_EXPIRY',
   TIER_REVIEW = 'TIER_REVIEW',
