@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Knex } from '@mikro-orm/postgresql';
+import { namedSql } from './named-sql.js';
 
 /**
  * Runs one statement with its values sent as bind parameters, in the EntityManager's transaction if it has one.
@@ -12,4 +13,10 @@ export async function boundRows<T>(em: EntityManager, sql: string, params: reado
   if (transaction) query.transacting(transaction);
   const result = (await query) as { rows: T[] };
   return result.rows;
+}
+
+/** boundRows for a statement with `:name` placeholders (see namedSql). */
+export function namedRows<T>(em: EntityManager, sql: string, values: Record<string, unknown>): Promise<T[]> {
+  const { sql: text, params } = namedSql(sql, values);
+  return boundRows<T>(em, text, params);
 }

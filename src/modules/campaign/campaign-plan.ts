@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { boundRows } from '../../core/db/bound.js';
-import { namedSql, pgArray } from '../../core/db/named-sql.js';
+import { namedRows } from '../../core/db/bound.js';
+import { pgArray } from '../../core/db/named-sql.js';
 import { addressSql, bucketSql, IN_AUDIENCE_SQL, IN_CYCLE_STAGES, recentSendsSql, UUIDV7_SQL } from './campaign-audience.sql.js';
 import type { Campaign } from './campaign.entity.js';
 import type { CampaignSettings } from './campaign-settings.entity.js';
@@ -105,8 +105,7 @@ ins as (
   returning state, reason
 )
 select state, reason, count(*)::int as n from ins group by state, reason`;
-  const { sql: text, params: values } = namedSql(sql, params);
-  const rows = await boundRows<{ state: DeliveryState; reason: SuppressionReason | null; n: number }>(em, text, values);
+  const rows = await namedRows<{ state: DeliveryState; reason: SuppressionReason | null; n: number }>(em, sql, params);
   const counts: PlanCounts = { queued: 0, suppressed: {} };
   for (const row of rows) {
     if (row.state === DeliveryState.QUEUED) counts.queued += row.n;

@@ -1,7 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { boundRows } from '../../core/db/bound.js';
-import { namedSql, pgArray } from '../../core/db/named-sql.js';
+import { boundRows, namedRows } from '../../core/db/bound.js';
+import { pgArray } from '../../core/db/named-sql.js';
 import { TouchpointType } from '../touchpoint/touchpoint.enums.js';
 import { addressSql, recentSendsSql, UUIDV7_SQL } from './campaign-audience.sql.js';
 import { grantOffer, type SendRow } from './campaign-offers.js';
@@ -33,11 +33,6 @@ export interface BatchResult {
   toPost: WebhookMessage[];
 }
 
-async function run<T>(em: EntityManager, sql: string, values: Record<string, unknown>): Promise<T[]> {
-  const { sql: text, params } = namedSql(sql, values);
-  return boundRows<T>(em, text, params);
-}
-
 /** Holds every sender of the tenant off until this transaction ends: frequency caps count exactly across campaigns. */
 export async function lockTenantSending(em: EntityManager, tenantId: string): Promise<void> {
   await boundRows(em, `select pg_advisory_xact_lock(hashtextextended('ecrm-campaign-send:' || ?, 0))`, [tenantId]);
@@ -49,7 +44,7 @@ export async function lockTenantSending(em: EntityManager, tenantId: string): Pr
  * every campaign, and earlier rows of this batch). Failing rows become SUPPRESSED; the rest are returned.
  */
 async function claimChecked(em: EntityManager, campaign: Campaign, settings: CampaignSettings, size: number, now: Date): Promise<{ claimed: number; rows: SendRow[] }> {
-  const rows = await run<{ id: string; member_id: string; reason: SuppressionReason | null }>(
+  const rows = await namedRows<{ id: string; member_id: string; reason: SuppressionReason | null }>(
     em,
     `with claimed as (
        select id, member_id from campaign_delivery
@@ -105,7 +100,7 @@ export function renderedSql(campaign: Campaign, sampleCoupon = false): string {
 
 /** OUTBOX: renders, stores the messages, marks the deliveries SENT and records MESSAGE_SENT, in the caller's transaction. */
 async function sendToOutbox(em: EntityManager, campaign: Campaign, wiring: MessageChannel, ids: string[], now: Date): Promise<number> {
-  const [row] = await run<{ n: number }>(
+  const [row] = await namedRows<{ n: number }>(
     em,
     `with msg as (${renderedSql(campaign)}),
      outbox as (
@@ -131,7 +126,7 @@ async function sendToOutbox(em: EntityManager, campaign: Campaign, wiring: Messa
 
 /** WEBHOOK: renders the messages onto the deliveries and leases them (SENDING) for posting after commit. */
 async function leaseForWebhook(em: EntityManager, campaign: Campaign, ids: string[], now: Date): Promise<WebhookMessage[]> {
-  return run<WebhookMessage>(
+  return namedRows<WebhookMessage>(
     em,
     `with msg as (${renderedSql(campaign)})
      update campaign_delivery d

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { boundRows } from '../../core/db/bound.js';
-import { namedSql, pgArray } from '../../core/db/named-sql.js';
+import { namedRows } from '../../core/db/bound.js';
+import { pgArray } from '../../core/db/named-sql.js';
 import { TouchpointType } from '../touchpoint/touchpoint.enums.js';
 import { UUIDV7_SQL } from './campaign-audience.sql.js';
 import { SENDING_LEASE_MS, SENT_EVENT_PREFIX, lockTenantSending, type WebhookMessage } from './campaign-send.js';
@@ -8,11 +8,6 @@ import { Campaign } from './campaign.entity.js';
 import { MessageChannel } from './campaign-settings.entity.js';
 import { CampaignStatus, DeliveryState, SuppressionReason } from './campaign.enums.js';
 import { postWebhook, retryDelayMs, WEBHOOK_TIMEOUT_MS, type WebhookOutcome } from './webhook-client.js';
-
-async function run<T>(em: EntityManager, sql: string, values: Record<string, unknown>): Promise<T[]> {
-  const { sql: text, params } = namedSql(sql, values);
-  return boundRows<T>(em, text, params);
-}
 
 /** The channel's wiring with its signing secret (a lazy column). */
 export function webhookWiring(em: EntityManager, tenantId: string, channel: string): Promise<MessageChannel | null> {
@@ -29,7 +24,7 @@ export async function leaseRetries(em: EntityManager, campaignId: string, size: 
     const campaign = await tx.findOne(Campaign, { id: campaignId }, { filters: false, refresh: true });
     if (!campaign || campaign.status !== CampaignStatus.RUNNING) return null;
     await lockTenantSending(tx, campaign.tenantId);
-    const messages = await run<WebhookMessage & { reason: string | null }>(
+    const messages = await namedRows<WebhookMessage & { reason: string | null }>(
       tx,
       `with due as (
          select d.id, d.member_id, d.payload is null as erased from campaign_delivery d
@@ -98,7 +93,7 @@ export async function postLeased(
   await em.transactional(async (tx) => {
     // The share lock orders this record against a cancel (which holds the row for update while it drops
     // what is QUEUED): a retry recorded after that sweep would otherwise stay QUEUED for ever.
-    const [locked] = await run<{ status: CampaignStatus }>(tx, `select status from campaign where id = :campaignId for share`, { campaignId: campaign.id });
+    const [locked] = await namedRows<{ status: CampaignStatus }>(tx, `select status from campaign where id = :campaignId for share`, { campaignId: campaign.id });
     const cancelled = locked?.status === CampaignStatus.CANCELLED;
     const now = new Date();
     const rows = outcomes.map(({ message, outcome }) => {
@@ -116,7 +111,7 @@ export async function postLeased(
         error: outcome.kind === 'SENT' ? '' : exhausted ? `${outcome.error} (after ${message.attempts} attempts)` : outcome.error,
       };
     });
-    await run(
+    await namedRows(
       tx,
       `with r as (
          select * from unnest(:ids::uuid[], :attempts::int[], :states::text[], :reasons::text[], :retryAts::text[], :errors::text[]) as r(id, attempts, state, reason, retry_at, error)
