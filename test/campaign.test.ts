@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { loadConfig } from '../src/app/config';
 import { dataOf, startTestApp, type TestApp, type TestTenant } from './support/harness';
-import { grantConsent } from './support/access-fixtures';
+import { createMember, grantConsent } from './support/access-fixtures';
 import {
   campaignMove,
   campaignOf,
@@ -340,5 +340,29 @@ describe('tenancy and statement counts', () => {
     // campaigns, progress, segments, prizes, delivery pages, members, and the report (begin, timeout, statement, commit).
     expect(large.statements).toBeLessThanOrEqual(10);
     campaignRunnerOf(t.app.services)!.start();
+  });
+});
+
+describe('channels and addresses', () => {
+  test('EMAIL renders a subject and goes to the e-mail; PUSH goes to the newest app user id', async () => {
+    const tenant = await t.tenant();
+    await configureChannel(t, tenant, { channel: 'EMAIL' });
+    await configureChannel(t, tenant, { channel: 'PUSH' });
+    const mailed = await createMember(t, tenant.keys.ADMIN, { displayName: 'Wei', email: 'wei@example.cn', identities: [{ channel: 'APP_USER', externalId: 'app-wei' }] });
+    await grantConsent(t, tenant.keys.ADMIN, mailed, 'EMAIL');
+    await grantConsent(t, tenant.keys.ADMIN, mailed, 'PUSH');
+    const noApp = await createMember(t, tenant.keys.ADMIN, { displayName: 'Lan', email: 'lan@example.cn' });
+    await grantConsent(t, tenant.keys.ADMIN, noApp, 'PUSH');
+    const email = await createCampaign(t, tenant, { channel: 'EMAIL', variants: [{ key: 'A', subject: 'For {{name}}', body: 'Dear {{name}}' }] });
+    await launch(t, tenant, email.id);
+    await waitForStatus(t, tenant, email.id);
+    expect((await outboxOf(t, tenant, email.id)).map(({ channel, recipient, subject, body }) => ({ channel, recipient, subject, body }))).toEqual([
+      { channel: 'EMAIL', recipient: 'wei@example.cn', subject: 'For Wei', body: 'Dear Wei' },
+    ]);
+    const push = await createCampaign(t, tenant, { channel: 'PUSH', variants: [{ key: 'A', subject: 'Hi', body: 'New arrivals' }] });
+    await launch(t, tenant, push.id);
+    await waitForStatus(t, tenant, push.id);
+    expect((await outboxOf(t, tenant, push.id)).map((message) => message.recipient)).toEqual(['app-wei']);
+    expect((await deliveriesOf(t, tenant, push.id)).find((delivery) => delivery.member.id === noApp)).toMatchObject({ state: 'SUPPRESSED', reason: 'NO_ADDRESS' });
   });
 });
