@@ -9,7 +9,8 @@ import { Segment } from '../segment/segment.entity.js';
 import { CampaignQueryService } from './campaign-query.service.js';
 import { CampaignDeliveriesArgs } from './campaign.inputs.js';
 import { prizesByCampaign, progressByCampaign } from './campaign.loaders.js';
-import { CampaignDeliveryConnection, CampaignDeliveryNode, CampaignNode, CampaignPrizeNode, CampaignProgressNode, SuppressionCountNode } from './campaign.type.js';
+import { CampaignNode, CampaignPrizeNode, CampaignProgressNode, SuppressionCountNode } from './campaign.type.js';
+import { CampaignDeliveryConnection, CampaignDeliveryNode } from './campaign-delivery.type.js';
 import { SuppressionReason } from './campaign.enums.js';
 
 async function segmentsOf(ctx: GraphQLContext, ids: string[]): Promise<SegmentNode[]> {

@@ -13,7 +13,8 @@ import { MessageChannel } from './campaign-settings.entity.js';
 import { CampaignOfferKind, SuppressionReason } from './campaign.enums.js';
 import type { CampaignDeliveriesArgs, CampaignsArgs, OutboxMessagesArgs } from './campaign.inputs.js';
 import { campaignById, deliveryPagesByCampaign } from './campaign.loaders.js';
-import { CampaignPreviewMessageNode, CampaignPreviewNode, SuppressionCountNode } from './campaign.type.js';
+import { SuppressionCountNode } from './campaign.type.js';
+import { CampaignPreviewMessageNode, CampaignPreviewNode } from './campaign-preview.type.js';
 
 class Rollback extends Error {
   constructor(readonly preview: CampaignPreviewNode) {

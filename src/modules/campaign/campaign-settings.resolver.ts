@@ -6,7 +6,8 @@ import { CampaignSettingsService } from './campaign-settings.service.js';
 import { CampaignQueryService } from './campaign-query.service.js';
 import { CampaignSettingsUpdateInput, MessageChannelConfigureInput, OutboxMessagesArgs } from './campaign.inputs.js';
 import { CampaignSettingsUpdatePayload, MessageChannelConfigurePayload } from './campaign.payloads.js';
-import { CampaignSettingsNode, MessageChannelNode, OutboxMessageConnection, OutboxMessageNode } from './campaign.type.js';
+import { CampaignSettingsNode, MessageChannelNode } from './campaign-settings.type.js';
+import { OutboxMessageConnection, OutboxMessageNode } from './campaign-delivery.type.js';
 
 @Resolver()
 export class CampaignSettingsResolver {

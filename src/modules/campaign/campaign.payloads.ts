@@ -1,7 +1,8 @@
 import { Field, ObjectType } from 'type-graphql';
 import { UserError } from '../../core/errors.js';
 import { payloadOf } from '../../core/graphql/payload.js';
-import { CampaignNode, CampaignSettingsNode, MessageChannelNode } from './campaign.type.js';
+import { CampaignNode } from './campaign.type.js';
+import { CampaignSettingsNode, MessageChannelNode } from './campaign-settings.type.js';
 
 export const CampaignCreatePayload = payloadOf('campaignCreate', 'campaign', CampaignNode, 'new DRAFT campaign');
 export const CampaignUpdatePayload = payloadOf('campaignUpdate', 'campaign', CampaignNode, 'campaign as changed');

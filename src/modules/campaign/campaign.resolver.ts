@@ -7,7 +7,8 @@ import { CampaignService } from './campaign.service.js';
 import { CampaignQueryService } from './campaign-query.service.js';
 import { CampaignCreateInput, CampaignIdInput, CampaignsArgs, CampaignUpdateInput } from './campaign.inputs.js';
 import { CampaignCancelPayload, CampaignCreatePayload, CampaignLaunchPayload, CampaignPausePayload, CampaignResumePayload, CampaignUpdatePayload } from './campaign.payloads.js';
-import { CampaignConnection, CampaignNode, CampaignPreviewNode } from './campaign.type.js';
+import { CampaignConnection, CampaignNode } from './campaign.type.js';
+import { CampaignPreviewNode } from './campaign-preview.type.js';
 import type { Campaign } from './campaign.entity.js';
 
 const payload = (outcome: Outcome<Campaign>) => toPayload('campaign', outcome, CampaignNode.from);
