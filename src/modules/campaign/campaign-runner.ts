@@ -85,7 +85,7 @@ export class CampaignRunner {
     const due = await boundRows<{ id: string }>(this.em(), `select id from campaign where status in ('SCHEDULED', 'RUNNING') and next_run_at <= ? order by next_run_at limit 200`, [now]);
     for (const { id } of due) {
       if (this.stopped) return;
-      await planDue(this.em(), id, new Date(), this.options.triggerEveryMs);
+      await this.isolated(id, 'campaign planning failed', () => planDue(this.em(), id, new Date(), this.options.triggerEveryMs));
     }
     const started = Date.now();
     const sendable = await boundRows<{ id: string; tenant_id: string }>(
@@ -101,10 +101,19 @@ export class CampaignRunner {
     for (const { id, tenant_id: tenantId } of sendable) {
       if (!quiet.has(tenantId)) quiet.set(tenantId, quietNow(await settingsOf(this.em(), tenantId), new Date()));
       if (quiet.get(tenantId)) continue;
-      await this.sendCampaign(id, started);
+      await this.isolated(id, 'campaign sending failed', () => this.sendCampaign(id, started));
     }
     await dropAbandoned(this.em(), new Date());
     await completeFinished(this.em(), new Date());
+  }
+
+  /** One campaign's failure is logged (kind only: driver messages may quote data) and does not hold up the others. */
+  private async isolated(campaignId: string, message: string, work: () => Promise<unknown>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.logger.error({ campaignId, errorName: (error as Error).name, errorCode: (error as { code?: string }).code }, message);
+    }
   }
 
   private async sendCampaign(id: string, started: number): Promise<void> {
