@@ -6,6 +6,7 @@ import { prng } from './support/activity-fixtures';
 import { DateTimeScalar } from '../src/core/graphql/scalars';
 import { campaignReports, type CampaignArmReport, type CampaignReport, type ReportRange } from '../src/modules/campaign/campaign-report';
 import { CampaignReportNode } from '../src/modules/campaign/campaign-report.type';
+import { refreshTenantMemberStats } from '../src/modules/order/member-stats';
 
 /**
  * Campaign reports against a control group: generated deliveries, orders, touchpoints and coupons with a known
@@ -256,6 +257,8 @@ async function store(world: World): Promise<void> {
       updated_at: now,
     })),
   );
+  // Orders normally go through orderRecord, which keeps member_stats; these were inserted directly.
+  for (const tenantId of new Set(world.orders.map((o) => o.tenantId))) await refreshTenantMemberStats(t.orm.em.fork() as never, tenantId);
   await insert(
     'touchpoint',
     world.touches.map((tp) => ({

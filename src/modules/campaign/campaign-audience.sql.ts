@@ -1,6 +1,9 @@
 import { ConsentChannel, IdentityChannel } from '../member/member.enums.js';
 import { LifecycleStage } from '../lifecycle/lifecycle.enums.js';
 
+/** Statement timeout of the sender's planning and batches (requests keep ECRM_STATEMENT_TIMEOUT_MS). */
+export const BACKGROUND_STATEMENT_TIMEOUT = '10min';
+
 /** A UUIDv7 made in SQL (time-ordered, like the ids the application makes), for set-based inserts. */
 export const UUIDV7_SQL = `encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing substring(int8send(floor(extract(epoch from clock_timestamp()) * 1000)::bigint) from 3) from 1 for 6), 52, 1), 53, 1), 'hex')::uuid`;
 

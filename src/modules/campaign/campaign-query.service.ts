@@ -56,6 +56,8 @@ export class CampaignQueryService {
     const tenantId = tenantIdOf(this.ctx);
     try {
       await this.ctx.em.transactional(async (em) => {
+        // Planning a large audience may outlast a request's usual limit; the preview is read-only and rolled back.
+        await em.execute(`set local statement_timeout = '2min'`);
         const settings = await settingsOf(em, tenantId);
         const deep = await deepOffer(em, campaign, settings);
         const counts = await planDeliveries(em, { campaign, settings, deep, now: new Date() }, { sql: AUDIENCE_SQL, params: { occurrence: '~preview' } });

@@ -10,11 +10,11 @@ import { PURCHASE_STATUSES } from '../order/order.enums.js';
  * (ineligible when planned, keyed by reason; only counted). A campaign without a delivery in the range still
  * has one row, with a null arm. An attribution day is 24 hours, whatever the session's time zone.
  *
- * Scale: each delivery probes orders by index range on (tenant_id, member_id, placed_at) (the window, and the
- * first purchase before it, LIMIT 1) and its touchpoints on the partial (delivery_id, type) index, so the cost
- * grows with the campaign's deliveries, not with the tenant's orders or the database's campaign touchpoints
- * (a hash join over those scanned all of them). NONE rows skip the probes: a lateral's filter on the outer row
- * alone is a one-time filter. Revenue squares are numeric: no overflow.
+ * Scale: orders are read only between the first window's start and the last window's end (an index range on
+ * (tenant_id, placed_at)), joined to the deliveries as the planner sees fit (probes by (tenant_id, member_id,
+ * placed_at) for a small campaign, a hash join for a large one); touchpoints likewise by the partial
+ * (delivery_id, type) index or a hash join; "bought before" is the member's first purchase (member_stats), one
+ * row per member. Revenue squares are numeric: no overflow.
  */
 const REPORT = `
 with settings as (
@@ -35,32 +35,33 @@ with settings as (
     join campaign_delivery d on d.campaign_id = c.id and d.tenant_id = :tenant
    where d.created_at >= coalesce(:since::timestamptz, '-infinity'::timestamptz)
      and d.created_at < coalesce(:until::timestamptz, 'infinity'::timestamptz)
+), span as (
+  select min(t0) as first_t0, max(t1) as last_t1 from units where arm <> 'NONE'
+), window_orders as (
+  select u.id, count(*) as orders, sum((o.total - o.refunded_amount)::numeric) as revenue
+    from units u
+    join orders o on o.tenant_id = :tenant and o.member_id = u.member_id and o.placed_at >= u.t0 and o.placed_at < u.t1
+   cross join span
+   where u.arm <> 'NONE' and o.status = any(:statuses::text[])
+     and o.placed_at >= span.first_t0 and o.placed_at < span.last_t1
+   group by u.id
+), engagement as (
+  select tp.delivery_id as id, bool_or(tp.type = 'MESSAGE_OPENED') as opened, bool_or(tp.type = 'MESSAGE_CLICKED') as clicked
+    from units u
+    join touchpoint tp on tp.delivery_id = u.id and tp.tenant_id = :tenant
+   where u.arm <> 'NONE' and tp.delivery_id is not null and tp.type in ('MESSAGE_OPENED', 'MESSAGE_CLICKED')
+   group by tp.delivery_id
 ), outcomes as (
   select u.campaign_id, u.arm, u.arm_key, u.state, u.cost, u.reward_points,
          coalesce(e.opened, false) as opened, coalesce(e.clicked, false) as clicked,
-         w.orders, coalesce(w.revenue, 0) as revenue, p.prior_buyer is not null as prior_buyer,
+         coalesce(w.orders, 0) as orders, coalesce(w.revenue, 0) as revenue,
+         u.arm <> 'NONE' and coalesce(ms.first_order_at < u.t0, false) as prior_buyer,
          coalesce(cp.discount, 0) as coupon_discount
     from units u
     left join coupon cp on cp.id = u.coupon_id and cp.tenant_id = :tenant and cp.state = 'REDEEMED'
-   cross join lateral (
-     select count(*) as orders, sum((o.total - o.refunded_amount)::numeric) as revenue
-       from orders o
-      where u.arm <> 'NONE' and o.tenant_id = :tenant and o.member_id = u.member_id
-        and o.placed_at >= u.t0 and o.placed_at < u.t1 and o.status = any(:statuses::text[])
-   ) w
-    left join lateral (
-     select true as prior_buyer
-       from orders o
-      where u.arm <> 'NONE' and o.tenant_id = :tenant and o.member_id = u.member_id
-        and o.placed_at < u.t0 and o.status = any(:statuses::text[])
-      limit 1
-   ) p on true
-   cross join lateral (
-     select bool_or(tp.type = 'MESSAGE_OPENED') as opened, bool_or(tp.type = 'MESSAGE_CLICKED') as clicked
-       from touchpoint tp
-      where u.arm <> 'NONE' and tp.delivery_id is not null and tp.delivery_id = u.id
-        and tp.type in ('MESSAGE_OPENED', 'MESSAGE_CLICKED') and tp.tenant_id = :tenant
-   ) e
+    left join window_orders w on w.id = u.id
+    left join engagement e on e.id = u.id
+    left join member_stats ms on ms.member_id = u.member_id and ms.tenant_id = :tenant
 ), arms as (
   select campaign_id, arm, arm_key,
          count(*)::bigint as units,

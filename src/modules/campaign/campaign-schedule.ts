@@ -3,7 +3,7 @@ import { boundRows } from '../../core/db/bound.js';
 import { deepOffer } from './campaign-offers.js';
 import { planDeliveries, type PlanCounts } from './campaign-plan.js';
 import { settingsOf } from './campaign-send.js';
-import { AUDIENCE_SQL } from './campaign-audience.sql.js';
+import { AUDIENCE_SQL, BACKGROUND_STATEMENT_TIMEOUT } from './campaign-audience.sql.js';
 import { DAILY_TRIGGERS, localDate, TRIGGER_OVERLAP_MS, triggerSource } from './campaign-triggers.js';
 import { Campaign } from './campaign.entity.js';
 import { CampaignSchedule, CampaignStatus, DeliveryState, SuppressionReason } from './campaign.enums.js';
@@ -26,6 +26,8 @@ export async function planDue(em: EntityManager, campaignId: string, now: Date, 
   return em.transactional(async (tx) => {
     const [locked] = await boundRows<{ id: string }>(tx, `select id from campaign where id = ? and status in ('SCHEDULED', 'RUNNING') and next_run_at <= ? for update skip locked`, [campaignId, now]);
     if (!locked) return null;
+    // Planning a million members takes longer than a request may: the background work has its own limit.
+    await tx.execute(`set local statement_timeout = '${BACKGROUND_STATEMENT_TIMEOUT}'`);
     const campaign = await tx.findOneOrFail(Campaign, { id: campaignId }, { filters: false, refresh: true });
     if (campaign.status === CampaignStatus.SCHEDULED) campaign.moveTo(CampaignStatus.RUNNING, now);
     const settings = await settingsOf(tx, campaign.tenantId);

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { boundRows, namedRows } from '../../core/db/bound.js';
 import { pgArray } from '../../core/db/named-sql.js';
 import { TouchpointType } from '../touchpoint/touchpoint.enums.js';
-import { addressSql, recentSendsSql, UUIDV7_SQL } from './campaign-audience.sql.js';
+import { addressSql, BACKGROUND_STATEMENT_TIMEOUT, recentSendsSql, UUIDV7_SQL } from './campaign-audience.sql.js';
 import { grantOffer, type SendRow } from './campaign-offers.js';
 import { renderSql } from './campaign-template.js';
 import { Campaign } from './campaign.entity.js';
@@ -149,6 +149,7 @@ export async function sendBatch(em: EntityManager, campaignId: string, size: num
   return em.transactional(async (tx) => {
     const campaign = await tx.findOne(Campaign, { id: campaignId }, { filters: false, lockMode: LockMode.PESSIMISTIC_READ, refresh: true });
     if (!campaign || campaign.status !== CampaignStatus.RUNNING) return null;
+    await tx.execute(`set local statement_timeout = '${BACKGROUND_STATEMENT_TIMEOUT}'`);
     await lockTenantSending(tx, campaign.tenantId);
     const settings = await settingsOf(tx, campaign.tenantId);
     const wiring = await tx.findOne(MessageChannel, { tenantId: campaign.tenantId, channel: campaign.channel }, { filters: false });
