@@ -5,7 +5,7 @@ import { Migration20261123212216_LoyaltyPointsTiersCoupons } from './Migration20
 import { Migration20261123230553_Rfm } from './Migration20261123230553_Rfm.js';
 import { Migration20261123234415_SegmentsLifecycle } from './Migration20261123234415_SegmentsLifecycle.js';
 import { Migration20261205184605_Churn } from './Migration20261205184605_Churn.js';
-import { Migration20261205205701_Campaigns } from './Migration20261205205701_Campaigns.js';
+import { Migration20261205215910_Campaigns } from './Migration20261205215910_Campaigns.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has landed. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -15,5 +15,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123230553_Rfm', class: Migration20261123230553_Rfm },
   { name: 'Migration20261123234415_SegmentsLifecycle', class: Migration20261123234415_SegmentsLifecycle },
   { name: 'Migration20261205184605_Churn', class: Migration20261205184605_Churn },
-  { name: 'Migration20261205205701_Campaigns', class: Migration20261205205701_Campaigns },
+  { name: 'Migration20261205215910_Campaigns', class: Migration20261205215910_Campaigns },
 ];

@@ -9,6 +9,8 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 export interface ServerProcess {
   url: string;
   pid: number;
+  /** The last 4,000 characters the server wrote to stdout and stderr (its warnings and errors). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -84,5 +86,5 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
     await stop();
     throw error;
   }
-  return { url: `${base}/graphql`, pid: child.pid!, stop };
+  return { url: `${base}/graphql`, pid: child.pid!, output: () => tail, stop };
 }

@@ -83,7 +83,7 @@ f as (
     left join member_consent c on c.tenant_id = :tenantId and c.member_id = a.member_id and c.channel = :channel
     left join member_lifecycle lc on lc.member_id = a.member_id and lc.tenant_id = :tenantId
 ),
-decided as (
+decided as materialized (
   select f.*, case
       when not f.consented then '${SuppressionReason.NO_CONSENT}'
       when f.address is null then '${SuppressionReason.NO_ADDRESS}'

@@ -157,7 +157,12 @@ export class Campaign extends TenantScopedEntity {
 @Entity()
 @Unique({ properties: ['tenantId', 'campaignId', 'memberId', 'occurrence'] })
 @Index({ properties: ['campaignId', 'state', 'id'] })
-@Index({ properties: ['tenantId', 'memberId', 'channel', 'sentAt'] })
+// Frequency caps count a member's sends: only sent rows are in it, so planning a million rows walks none of them.
+@Index({ name: 'campaign_delivery_sent_index', expression: 'create index "campaign_delivery_sent_index" on "campaign_delivery" ("tenant_id", "member_id", "channel", "sent_at") where sent_at is not null' })
+// The sender claims QUEUED rows in id order: sent rows are not in it, so a batch never walks what was sent.
+@Index({ name: 'campaign_delivery_queued_index', expression: `create index "campaign_delivery_queued_index" on "campaign_delivery" ("campaign_id", "id") where state = 'QUEUED'` })
+// Gateway retries and expired leases.
+@Index({ name: 'campaign_delivery_retry_index', expression: `create index "campaign_delivery_retry_index" on "campaign_delivery" ("campaign_id", "next_attempt_at") where payload is not null and state in ('QUEUED', 'SENDING')` })
 export class CampaignDelivery extends TenantScopedEntity {
   @ManyToOne(() => Campaign, { mapToPk: true, fieldName: 'campaign_id', deleteRule: 'cascade' })
   campaignId!: string;

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261205205701_Campaigns extends Migration {
+export class Migration20261205215910_Campaigns extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "message_channel" ("id" uuid not null, "tenant_id" uuid not null, "created_at" timestamptz not null, "channel" text check ("channel" in ('SMS', 'EMAIL', 'PUSH', 'CHAT')) not null, "adapter" text check ("adapter" in ('WEBHOOK', 'OUTBOX')) not null, "url" text null, "signing_secret" text not null, "cost_per_message" int not null default 0, "max_attempts" int not null default 5, "updated_at" timestamptz not null, constraint "message_channel_pkey" primary key ("id"), constraint message_channel_values_check check (cost_per_message >= 0 and max_attempts >= 1 and max_attempts <= 20));`);
@@ -16,7 +16,9 @@ export class Migration20261205205701_Campaigns extends Migration {
     this.addSql(`alter table "campaign_prize" add constraint "campaign_prize_campaign_id_key_unique" unique ("campaign_id", "key");`);
 
     this.addSql(`create table "campaign_delivery" ("id" uuid not null, "tenant_id" uuid not null, "created_at" timestamptz not null, "campaign_id" uuid not null, "member_id" uuid not null, "occurrence" text not null, "channel" text check ("channel" in ('SMS', 'EMAIL', 'PUSH', 'CHAT')) not null, "variant" text null, "state" text check ("state" in ('QUEUED', 'SENDING', 'SENT', 'FAILED', 'SUPPRESSED')) not null, "reason" text check ("reason" in ('CONTROL_GROUP', 'NO_CONSENT', 'NO_ADDRESS', 'FREQUENCY_CAP', 'IN_REPURCHASE_CYCLE', 'OFFER_UNAVAILABLE', 'MEMBER_GONE', 'CAMPAIGN_CANCELLED')) null, "sent_at" timestamptz null, "attempts" smallint not null default 0, "next_attempt_at" timestamptz null, "last_error" text null, "payload" jsonb null, "coupon_id" uuid null, "cost" int not null default 0, "reward_points" int not null default 0, "prize" text null, constraint "campaign_delivery_pkey" primary key ("id"));`);
-    this.addSql(`create index "campaign_delivery_tenant_id_member_id_channel_sent_at_index" on "campaign_delivery" ("tenant_id", "member_id", "channel", "sent_at");`);
+    this.addSql(`create index "campaign_delivery_retry_index" on "campaign_delivery" ("campaign_id", "next_attempt_at") where payload is not null and state in ('QUEUED', 'SENDING');`);
+    this.addSql(`create index "campaign_delivery_queued_index" on "campaign_delivery" ("campaign_id", "id") where state = 'QUEUED';`);
+    this.addSql(`create index "campaign_delivery_sent_index" on "campaign_delivery" ("tenant_id", "member_id", "channel", "sent_at") where sent_at is not null;`);
     this.addSql(`create index "campaign_delivery_campaign_id_state_id_index" on "campaign_delivery" ("campaign_id", "state", "id");`);
     this.addSql(`alter table "campaign_delivery" add constraint "campaign_delivery_tenant_id_campaign_id_member_id_d43b6_unique" unique ("tenant_id", "campaign_id", "member_id", "occurrence");`);
 
