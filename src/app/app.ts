@@ -75,7 +75,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     await feed.start();
     if (config.campaigns.enabled) {
       const { tickMs, batchSize, triggerEveryMs, webhookConcurrency } = config.campaigns;
-      runner = new CampaignRunner(db.orm, logger, { tickMs, batchSize, triggerEveryMs, webhookConcurrency, passBudgetMs: Math.max(tickMs, 2_000) });
+      runner = new CampaignRunner(db.orm, logger, { tickMs, batchSize, triggerEveryMs, webhookConcurrency, passBudgetMs: Math.max(tickMs, 10_000) });
       attachCampaignRunner(services, runner);
       runner.start();
     }

@@ -33,6 +33,10 @@ export class CampaignRunner {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  /** Per campaign, the last delivery id this process claimed: its next batch starts after it. */
+  private readonly cursors = new Map<string, string>();
+  /** Per campaign, when this process last gave it a turn. */
+  private readonly served = new Map<string, number>();
 
   constructor(
     private readonly orm: MikroORM,
@@ -98,11 +102,22 @@ export class CampaignRunner {
       [new Date()],
     );
     const quiet = new Map<string, boolean>();
+    // The campaign this process served longest ago goes first: a pass's budget does not always go to the same one.
+    sendable.sort((a, b) => (this.served.get(a.id) ?? 0) - (this.served.get(b.id) ?? 0));
     for (const { id, tenant_id: tenantId } of sendable) {
+      if (Date.now() - started >= this.options.passBudgetMs) {
+        this.again = true;
+        break;
+      }
       if (!quiet.has(tenantId)) quiet.set(tenantId, quietNow(await settingsOf(this.em(), tenantId), new Date()));
       if (quiet.get(tenantId)) continue;
+      this.served.set(id, Date.now());
       await this.isolated(id, 'campaign sending failed', () => this.sendCampaign(id, started));
     }
+    // Campaigns with nothing to send leave the maps (they would otherwise grow with every campaign ever sent).
+    const live = new Set(sendable.map((row) => row.id));
+    for (const id of [...this.served.keys()]) if (!live.has(id)) this.served.delete(id);
+    for (const id of [...this.cursors.keys()]) if (!live.has(id)) this.cursors.delete(id);
     await dropAbandoned(this.em(), new Date());
     await completeFinished(this.em(), new Date());
   }
@@ -120,11 +135,16 @@ export class CampaignRunner {
     while (!this.stopped && Date.now() - started < this.options.passBudgetMs) {
       const retries = await leaseRetries(this.em(), id, this.options.batchSize, new Date());
       if (retries?.messages.length) await this.post(retries.campaign, retries.messages);
-      const batch = await sendBatch(this.em(), id, this.options.batchSize, new Date());
+      const after = this.cursors.get(id) ?? null;
+      const batch = await sendBatch(this.em(), id, this.options.batchSize, new Date(), after);
+      if (batch?.lastId) this.cursors.set(id, batch.lastId);
+      else this.cursors.delete(id);
       if (batch?.toPost.length) {
         const em = this.em();
         await this.post(await em.findOneOrFail(Campaign, { id }, { filters: false }), batch.toPost);
       }
+      // Nothing past the cursor: look once more from the start before calling the campaign done for this pass.
+      if (!batch?.claimed && after && batch) continue;
       if (!batch?.claimed && !retries?.messages.length) return;
     }
     this.again = true;

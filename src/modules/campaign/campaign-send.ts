@@ -27,6 +27,8 @@ export interface WebhookMessage {
 export interface BatchResult {
   /** Deliveries claimed from the queue. */
   claimed: number;
+  /** The highest id claimed: where the next batch of this sender may start (see sendBatch). */
+  lastId: string | null;
   sent: number;
   suppressed: number;
   /** WEBHOOK messages to post after the transaction commits. */
@@ -43,12 +45,13 @@ export async function lockTenantSending(em: EntityManager, tenantId: string): Pr
  * the member still active, consent to the channel, an address, and the frequency cap (counting sends of
  * every campaign, and earlier rows of this batch). Failing rows become SUPPRESSED; the rest are returned.
  */
-async function claimChecked(em: EntityManager, campaign: Campaign, settings: CampaignSettings, size: number, now: Date): Promise<{ claimed: number; rows: SendRow[] }> {
+async function claimChecked(em: EntityManager, campaign: Campaign, settings: CampaignSettings, size: number, after: string | null, now: Date): Promise<{ claimed: number; lastId: string | null; rows: SendRow[] }> {
   const rows = await namedRows<{ id: string; member_id: string; reason: SuppressionReason | null }>(
     em,
     `with claimed as (
        select id, member_id from campaign_delivery
         where tenant_id = :tenantId and campaign_id = :campaignId and state = '${DeliveryState.QUEUED}' and payload is null
+          and id > coalesce(:after::uuid, '00000000-0000-0000-0000-000000000000'::uuid)
         order by id limit :size for update skip locked
      ), b as (
        select c.id, c.member_id, m.status, m.phone, m.email, row_number() over (partition by c.member_id order by c.id) as rank
@@ -71,11 +74,12 @@ async function claimChecked(em: EntityManager, campaign: Campaign, settings: Cam
       campaignId: campaign.id,
       channel: campaign.channel,
       size,
+      after,
       capSince: new Date(now.getTime() - settings.capDays * DAY),
       capMessages: settings.capMessages,
     },
   );
-  return { claimed: rows.length, rows: rows.filter((row) => !row.reason).map(({ id, member_id }) => ({ id, member_id })) };
+  return { claimed: rows.length, lastId: rows[rows.length - 1]?.id ?? null, rows: rows.filter((row) => !row.reason).map(({ id, member_id }) => ({ id, member_id })) };
 }
 
 /** The rendered messages of the given deliveries, as a SQL CTE body: id, member_id, variant, recipient, subject, body. */
@@ -144,8 +148,11 @@ async function leaseForWebhook(em: EntityManager, campaign: Campaign, ids: strin
  * record the messages in the outbox (OUTBOX; the batch is then done exactly once, whatever happens to the
  * process) or lease them for the gateway (WEBHOOK; posted after commit by the caller). Nothing happens
  * unless the campaign is RUNNING: a pause or cancel waits for a batch in progress, and stops the next.
+ * `after` starts the claim past the sender's previous batch (rows it sent stay in the index as dead entries
+ * until vacuum, and walking them again each batch grows with the campaign); a claim that finds nothing
+ * past it is repeated from the start by the caller, so rows another sender skipped or released are not missed.
  */
-export async function sendBatch(em: EntityManager, campaignId: string, size: number, now: Date): Promise<BatchResult | null> {
+export async function sendBatch(em: EntityManager, campaignId: string, size: number, now: Date, after: string | null = null): Promise<BatchResult | null> {
   return em.transactional(async (tx) => {
     const campaign = await tx.findOne(Campaign, { id: campaignId }, { filters: false, lockMode: LockMode.PESSIMISTIC_READ, refresh: true });
     if (!campaign || campaign.status !== CampaignStatus.RUNNING) return null;
@@ -154,16 +161,16 @@ export async function sendBatch(em: EntityManager, campaignId: string, size: num
     const settings = await settingsOf(tx, campaign.tenantId);
     const wiring = await tx.findOne(MessageChannel, { tenantId: campaign.tenantId, channel: campaign.channel }, { filters: false });
     if (!wiring) return null;
-    const { claimed, rows } = await claimChecked(tx, campaign, settings, size, now);
-    if (!claimed) return { claimed, sent: 0, suppressed: 0, toPost: [] };
+    const { claimed, lastId, rows } = await claimChecked(tx, campaign, settings, size, after, now);
+    if (!claimed) return { claimed, lastId, sent: 0, suppressed: 0, toPost: [] };
     const sendable = await grantOffer(tx, campaign, rows, now);
     const ids = sendable.map((row) => row.id);
     if (wiring.adapter === ChannelAdapterKind.OUTBOX) {
       const sent = ids.length ? await sendToOutbox(tx, campaign, wiring, ids, now) : 0;
-      return { claimed, sent, suppressed: claimed - sent, toPost: [] };
+      return { claimed, lastId, sent, suppressed: claimed - sent, toPost: [] };
     }
     const toPost = ids.length ? await leaseForWebhook(tx, campaign, ids, now) : [];
-    return { claimed, sent: 0, suppressed: claimed - toPost.length, toPost };
+    return { claimed, lastId, sent: 0, suppressed: claimed - toPost.length, toPost };
   });
 }
 
