@@ -1,9 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
-import { loadConfig } from '../../src/app/config.js';
-import { migrate, openDatabase } from '../../src/app/database.js';
 import { campaignReports, type CampaignArmReport, type CampaignReport } from '../../src/modules/campaign/campaign-report.js';
 import { createTenant } from '../../src/modules/tenant/tenant.service.js';
+import { migratedDatabase, round, timed } from '../lib/measure.js';
 import type { Benchmark, BenchContext, BenchResult, Metric } from '../lib/types.js';
 import { BODY_A, BODY_B, configureSending, CONTROL_PERCENT, createCampaign, launchAndWait, PassesFailing, startCampaignServer, type ProductRun } from './campaigns.api.js';
 import { explain } from '../churn/churn.explain.js';
@@ -37,27 +36,16 @@ const PEER_BATCHED = process.env.BENCH_CAMPAIGN_PEER_BATCHED !== '0';
 const MAX_FAILED_PASSES = Number(process.env.BENCH_CAMPAIGN_MAX_FAILED_PASSES ?? 3);
 const RAISED_TIMEOUT_MS = Number(process.env.BENCH_CAMPAIGN_RAISED_TIMEOUT_MS ?? 30 * 60_000);
 
-const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 const perSecond = (count: number, ms: number) => Math.round(count / (ms / 1000));
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const started = performance.now();
-  const value = await fn();
-  return { ms: performance.now() - started, value };
-}
 
 /** A migrated database, one tenant made by the product (with its owner key), and the seeded members. */
 async function prepare(ctx: BenchContext, now: Date) {
   const pg = await ctx.postgres();
-  const database = await pg.createDatabase('bench_campaigns');
-  ctx.scope.defer('drop database', database.drop);
-  const db = await openDatabase(loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'warn' }));
-  ctx.scope.defer('close orm', () => db.close());
-  await migrate(db.orm);
+  const { url, db } = await migratedDatabase(ctx, 'bench_campaigns');
   const created = await createTenant(db.orm.em.fork(), 'Bench campaigns tenant');
   const tenantId = created.tenant.id;
-  const seed = await seedMembers(ctx, database.url, tenantId, now, MEMBERS);
-  return { pg, url: database.url, db, tenantId, key: created.owner.key, seed };
+  const seed = await seedMembers(ctx, url, tenantId, now, MEMBERS);
+  return { pg, url, db, tenantId, key: created.owner.key, seed };
 }
 
 interface PeerRun {

@@ -1,13 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client, Pool } from 'pg';
-import { loadConfig } from '../../src/app/config.js';
-import { migrate, openDatabase } from '../../src/app/database.js';
 import { buyerGroups, refitModel } from '../../src/modules/churn/churn-model.js';
 import { sequenceCrossings } from '../../src/modules/churn/churn-outbox.js';
 import { rescoreTenant } from '../../src/modules/churn/churn-rescore.js';
 import { churnSettings } from '../../src/modules/churn/churn-settings.js';
 import { ChurnModelKind } from '../../src/modules/churn/churn.enums.js';
 import { createTenant } from '../../src/modules/tenant/tenant.service.js';
+import { migratedDatabase, round, timed } from '../lib/measure.js';
 import type { Benchmark, BenchContext, BenchResult, Metric } from '../lib/types.js';
 import { captureStatement, explain } from './churn.explain.js';
 import { runFanout } from './churn.fanout.js';
@@ -28,25 +27,13 @@ const FIXED_MODEL = { r: 0.19, alpha: 0.591, a: 2.3977e6, b: 3.0594e7 };
 const SHIFT_DAYS = 20;
 const DAY = 86_400_000;
 
-const round = (value: number, digits = 2) => Number(value.toFixed(digits));
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const started = performance.now();
-  const value = await fn();
-  return { ms: performance.now() - started, value };
-}
 
 /** A migrated database with one tenant (created by the product) and the seeded members, stats and touchpoints. */
 async function prepare(ctx: BenchContext, now: Date) {
-  const pg = await ctx.postgres();
-  const database = await pg.createDatabase('bench_churn');
-  ctx.scope.defer('drop database', database.drop);
-  const db = await openDatabase(loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'warn' }));
-  ctx.scope.defer('close orm', () => db.close());
-  await migrate(db.orm);
+  const { url, db } = await migratedDatabase(ctx, 'bench_churn');
   const tenantId = (await createTenant(db.orm.em.fork(), 'Bench churn tenant')).tenant.id;
-  const seed = await seedChurnData(ctx, database.url, tenantId, now, MEMBERS);
-  return { url: database.url, db, tenantId, seed };
+  const seed = await seedChurnData(ctx, url, tenantId, now, MEMBERS);
+  return { url, db, tenantId, seed };
 }
 
 async function run(ctx: BenchContext): Promise<BenchResult> {

@@ -1,7 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
-import { loadConfig } from '../../src/app/config.js';
-import { migrate, openDatabase } from '../../src/app/database.js';
 import { seedDemoTenant } from '../../src/modules/demo/demo.service.js';
 import { refreshTenantLifecycle } from '../../src/modules/lifecycle/lifecycle.sql.js';
 import { refreshRfm } from '../../src/modules/segment/rfm.sql.js';
@@ -11,6 +9,7 @@ import { SegmentMovementCause } from '../../src/modules/segment/segment.enums.js
 import { graphqlClient, medianMax } from '../lib/graphql.js';
 import { startServer } from '../lib/server.js';
 import { withTimeout } from '../lib/scope.js';
+import { migratedDatabase, round, timed } from '../lib/measure.js';
 import type { Benchmark, BenchContext, BenchResult } from '../lib/types.js';
 import { COUNT_SQL, PAGE_SQL, PEER_TABLES, REFRESH_SQL, RFM_CELLS_PEER, RFM_CELLS_PRODUCT, RFM_SQL, SEGMENT_QUERY } from './segments.sql.js';
 
@@ -22,14 +21,7 @@ const PREVIEW = 'query($q: String!) { segmentPreview(query: $q, sampleSize: 50) 
 const CREATE = 'mutation($input: SegmentCreateInput!) { segmentCreate(input: $input) { segment { id count } userErrors { message } } }';
 const REFRESH = 'mutation($id: ID!) { segmentRefresh(input: { id: $id }) { segment { count } entered exited userErrors { message } } }';
 
-const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 const dbIdOf = (globalId: string) => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1]!;
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const started = performance.now();
-  const value = await fn();
-  return { ms: performance.now() - started, value };
-}
 
 function assertEqual(label: string, a: unknown, b: unknown): void {
   if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`${label}: product and hand-written SQL differ: ${JSON.stringify(a).slice(0, 300)} vs ${JSON.stringify(b).slice(0, 300)}`);
@@ -37,21 +29,16 @@ function assertEqual(label: string, a: unknown, b: unknown): void {
 
 /** A migrated database with a demo tenant (members and orders, no touchpoints), its RFM and lifecycle computed once. */
 async function prepare(ctx: BenchContext) {
-  const pg = await ctx.postgres();
-  const database = await pg.createDatabase('bench_segments');
-  ctx.scope.defer('drop database', database.drop);
-  const db = await openDatabase(loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'warn' }));
-  ctx.scope.defer('close orm', () => db.close());
-  await migrate(db.orm);
+  const { url, db } = await migratedDatabase(ctx, 'bench_segments');
   const started = Date.now();
   const report = await withTimeout(
-    seedDemoTenant(db.orm.em.fork() as EntityManager, database.url, { members: MEMBERS, seed: 42, activity: false }),
+    seedDemoTenant(db.orm.em.fork() as EntityManager, url, { members: MEMBERS, seed: 42, activity: false }),
     45 * 60_000,
     'demo seeding',
   );
   const seedSeconds = (Date.now() - started) / 1000;
   ctx.log(`demo tenant: ${MEMBERS} members, ${report.tables.orders.rows} orders in ${seedSeconds.toFixed(0)} s`);
-  return { url: database.url, db, tenantId: report.tenantId, key: report.ownerKey, orders: report.tables.orders.rows, seedSeconds };
+  return { url, db, tenantId: report.tenantId, key: report.ownerKey, orders: report.tables.orders.rows, seedSeconds };
 }
 
 async function run(ctx: BenchContext): Promise<BenchResult> {
