@@ -7,7 +7,7 @@ import { CouponTemplate } from '../coupon/coupon.entity.js';
 import { CouponKind, CouponSource } from '../coupon/coupon.enums.js';
 import { couponCode, couponValidity } from '../coupon/coupon-issue.js';
 import { expiryOf, loadProgram } from '../points/loyalty-program.js';
-import { earn, ensureAccount } from '../points/points-ledger.js';
+import { earn, ensureAccounts } from '../points/points-ledger.js';
 import { PointsEntryKind } from '../points/points.enums.js';
 import { SYSTEM_KEY_PREFIX } from '../points/points-request.js';
 import { CampaignOfferKind, DeliveryState, SuppressionReason } from './campaign.enums.js';
@@ -59,16 +59,18 @@ async function suppress(em: EntityManager, tenantId: string, ids: string[], reas
 
 /**
  * Issues one coupon of the template to each row, set-based, inside the send transaction: stock is taken
- * under the template's row lock (what is left goes to the first rows), members at the per-member limit and
- * rows beyond the stock are SUPPRESSED (OFFER_UNAVAILABLE). Returns the rows that got a coupon.
+ * under the template's row lock (what is left goes to the first rows). Rows that get none (members at the
+ * per-member limit, rows beyond the stock, a template switched off or ended) are SUPPRESSED
+ * (OFFER_UNAVAILABLE) when `refused` is 'suppress', or left to be sent without it. Returns the rows that got a coupon.
  */
-export async function issueCampaignCoupons(em: EntityManager, tenantId: string, templateId: string, rows: SendRow[], now: Date): Promise<SendRow[]> {
+export async function issueCampaignCoupons(em: EntityManager, tenantId: string, templateId: string, rows: SendRow[], now: Date, refused: 'suppress' | 'send' = 'suppress'): Promise<SendRow[]> {
   if (!rows.length) return rows;
+  const refuse = (ids: string[]) => (refused === 'suppress' ? suppress(em, tenantId, ids, SuppressionReason.OFFER_UNAVAILABLE) : Promise.resolve());
   const [template] = await boundRows<{ id: string }>(em, 'select id from coupon_template where tenant_id = ? and id = ? for update', [tenantId, templateId]);
   const entity = template ? await em.findOne(CouponTemplate, { id: templateId, tenantId }, { filters: false, refresh: true }) : null;
   const live = entity && entity.active && (!entity.validUntil || entity.validUntil > now);
   if (!entity || !live) {
-    await suppress(em, tenantId, rows.map((row) => row.id), SuppressionReason.OFFER_UNAVAILABLE);
+    await refuse(rows.map((row) => row.id));
     return [];
   }
   const held = new Map(
@@ -82,16 +84,16 @@ export async function issueCampaignCoupons(em: EntityManager, tenantId: string, 
   );
   const room = entity.totalStock == null ? Infinity : Math.max(entity.totalStock - entity.issuedCount, 0);
   const granted: SendRow[] = [];
-  const refused: string[] = [];
+  const missed: string[] = [];
   for (const row of rows) {
     const count = held.get(row.member_id) ?? 0;
-    if (count >= entity.perMemberLimit || granted.length >= room) refused.push(row.id);
+    if (count >= entity.perMemberLimit || granted.length >= room) missed.push(row.id);
     else {
       granted.push(row);
       held.set(row.member_id, count + 1);
     }
   }
-  await suppress(em, tenantId, refused, SuppressionReason.OFFER_UNAVAILABLE);
+  await refuse(missed);
   if (!granted.length) return granted;
   const { validFrom, validUntil } = couponValidity(entity, now);
   await boundRows(em, 'update coupon_template set issued_count = issued_count + ?, updated_at = ? where tenant_id = ? and id = ?', [granted.length, now, tenantId, templateId]);
@@ -125,8 +127,8 @@ export async function issueCampaignCoupons(em: EntityManager, tenantId: string, 
 export async function creditCampaignPoints(em: EntityManager, campaign: Campaign, rows: { id: string; member_id: string; points: number }[], now: Date): Promise<void> {
   if (!rows.length) return;
   const program = await loadProgram(em, campaign.tenantId);
+  await ensureAccounts(em, campaign.tenantId, rows.map((row) => row.member_id));
   for (const row of rows) {
-    await ensureAccount(em, campaign.tenantId, row.member_id);
     const key = `${SYSTEM_KEY_PREFIX}campaign:${row.id}`;
     await earn(em, {
       tenantId: campaign.tenantId,
@@ -169,22 +171,13 @@ export async function drawPrizes(em: EntityManager, campaign: Campaign, rows: Se
   for (const prize of prizes) {
     const winners = won.get(prize.key) ?? [];
     if (!winners.length) continue;
-    const awarded = prize.couponTemplateId ? await issueCampaignCouponsKeepingRows(em, campaign.tenantId, prize.couponTemplateId, winners, now) : winners;
+    const awarded = prize.couponTemplateId ? await issueCampaignCoupons(em, campaign.tenantId, prize.couponTemplateId, winners, now, 'send') : winners;
     if (prize.points) await creditCampaignPoints(em, campaign, awarded.map((row) => ({ ...row, points: prize.points! })), now);
     prize.awarded += awarded.length;
     await boundRows(em, 'update campaign_delivery set prize = ? where tenant_id = ? and id = any(?::uuid[])', [prize.key, campaign.tenantId, pgArray(awarded.map((row) => row.id))]);
   }
   await em.flush();
   return rows;
-}
-
-/** Like issueCampaignCoupons, but a row that cannot get the coupon is still sent (it just wins nothing). */
-async function issueCampaignCouponsKeepingRows(em: EntityManager, tenantId: string, templateId: string, rows: SendRow[], now: Date): Promise<SendRow[]> {
-  const granted = await issueCampaignCoupons(em, tenantId, templateId, rows, now);
-  const got = new Set(granted.map((row) => row.id));
-  const missed = rows.filter((row) => !got.has(row.id)).map((row) => row.id);
-  if (missed.length) await boundRows(em, `update campaign_delivery set state = '${DeliveryState.QUEUED}', reason = null where tenant_id = ? and id = any(?::uuid[])`, [tenantId, pgArray(missed)]);
-  return granted;
 }
 
 /** Applies the offer to rows about to be sent; returns the rows that are still to be sent. */

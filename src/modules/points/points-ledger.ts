@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidv7 } from '../../core/ids.js';
+import { pgArray } from '../../core/db/named-sql.js';
 import { named, preparedRows } from '../../core/db/prepared.js';
 import type { Channel } from '../../core/channel.js';
 import { PointsEntryKind } from './points.enums.js';
@@ -121,12 +122,19 @@ export async function earn(em: EntityManager, args: EarnArgs, options: { prepare
 }
 
 /** Creates the member's account if it is missing; harmless when it exists. */
-export async function ensureAccount(em: EntityManager, tenantId: string, memberId: string): Promise<void> {
+export function ensureAccount(em: EntityManager, tenantId: string, memberId: string): Promise<void> {
+  return ensureAccounts(em, tenantId, [memberId]);
+}
+
+/** ensureAccount for many members, in one statement. */
+export async function ensureAccounts(em: EntityManager, tenantId: string, memberIds: readonly string[]): Promise<void> {
+  if (!memberIds.length) return;
   await em.execute(
     `insert into points_account (id, tenant_id, created_at, member_id, balance, debt, earned, redeemed, expired, updated_at)
-     select ?, tenant_id, now(), id, 0, 0, 0, 0, 0, now() from member where tenant_id = ? and id = ?
+     select a.id, m.tenant_id, now(), m.id, 0, 0, 0, 0, 0, now()
+       from unnest(?::uuid[], ?::uuid[]) as a(id, member_id) join member m on m.tenant_id = ? and m.id = a.member_id
      on conflict (tenant_id, member_id) do nothing`,
-    [uuidv7(), tenantId, memberId],
+    [pgArray(memberIds.map(() => uuidv7())), pgArray(memberIds), tenantId],
   );
 }
 
