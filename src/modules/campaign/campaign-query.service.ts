@@ -30,7 +30,11 @@ export class CampaignQueryService {
 
   byGlobalId(globalId: string): Promise<Campaign | null> {
     const id = idOf(globalId, 'Campaign');
-    return id ? this.ctx.loaders.get(campaignById).load(id) : Promise.resolve(null);
+    return id ? this.byId(id) : Promise.resolve(null);
+  }
+
+  byId(id: string): Promise<Campaign | null> {
+    return this.ctx.loaders.get(campaignById).load(id);
   }
 
   list(args: CampaignsArgs): Promise<Page<Campaign>> {

@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../core/context.js';
 import { READERS } from '../../core/auth/viewer.js';
-import { campaignById } from './campaign.loaders.js';
+import { CampaignQueryService } from './campaign-query.service.js';
 import { CampaignReportsArgs } from './campaign.inputs.js';
 import { CampaignReportService } from './campaign-report.service.js';
 import { CampaignReportConnection, CampaignReportNode } from './campaign-report.type.js';
@@ -33,7 +33,7 @@ export class CampaignReportResolver {
   @Authorized(READERS)
   @FieldResolver(() => CampaignNode, { nullable: true, description: 'The campaign.' })
   async campaign(@Root() report: CampaignReportNode, @Ctx() ctx: GraphQLContext): Promise<CampaignNode | null> {
-    const campaign = await ctx.loaders.get(campaignById).load(report.campaignDbId);
+    const campaign = await new CampaignQueryService(ctx).byId(report.campaignDbId);
     return campaign && CampaignNode.from(campaign);
   }
 }

@@ -56,12 +56,15 @@ export class CampaignReportService {
     const range = { since: args.since, until: args.until };
     checkRange(range);
     const tenantId = tenantIdOf(this.ctx);
-    const active = await boundRows<{ campaign_id: string }>(
+    // Deliveries are planned only between a campaign's launch and its end: campaigns outside the range are not probed.
+    const active = await boundRows<{ id: string }>(
       this.ctx.em,
-      'select distinct campaign_id from campaign_delivery where tenant_id = ? and created_at >= ? and created_at < ?',
-      [tenantId, args.since, args.until],
+      `select c.id from campaign c
+        where c.tenant_id = ? and c.launched_at < ? and (c.finished_at is null or c.finished_at >= ?)
+          and exists (select 1 from campaign_delivery d where d.tenant_id = c.tenant_id and d.campaign_id = c.id and d.created_at >= ? and d.created_at < ?)`,
+      [tenantId, args.until, args.since, args.since, args.until],
     );
-    const page = await paginate(this.ctx.em, Campaign, { id: { $in: active.map((row) => row.campaign_id) } }, pageRequest(args), { createdAt: 'desc', id: 'desc' });
+    const page = await paginate(this.ctx.em, Campaign, { id: { $in: active.map((row) => row.id) } }, pageRequest(args), { createdAt: 'desc', id: 'desc' });
     const reports = page.nodes.length ? await reportsOf(this.ctx.em, tenantId, page.nodes.map((campaign) => campaign.id), range) : new Map<string, CampaignReport>();
     return { ...page, nodes: page.nodes.map((campaign) => reports.get(campaign.id)!) };
   }

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { boundRows } from '../../core/db/bound.js';
-import { namedSql } from '../../core/db/named-sql.js';
+import { namedSql, pgArray } from '../../core/db/named-sql.js';
 import { PURCHASE_STATUSES } from '../order/order.enums.js';
 
 /**
@@ -159,14 +159,6 @@ interface Row {
   send_cost: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A Postgres array literal of uuids; anything else is refused rather than quoted. */
-function uuidArray(ids: readonly string[]): string {
-  for (const id of ids) if (!UUID.test(id)) throw new Error(`not a uuid: ${id}`);
-  return `{${ids.join(',')}}`;
-}
-
 function variantKeysOf(variants: unknown): string[] {
   const list = typeof variants === 'string' ? (JSON.parse(variants) as unknown) : variants;
   if (!Array.isArray(list)) return [];
@@ -206,7 +198,7 @@ export async function campaignAggregates(
   if (!ids.length) return result;
   const bound = namedSql(REPORT, {
     tenant: tenantId,
-    campaigns: uuidArray(ids),
+    campaigns: pgArray(ids),
     statuses: `{${PURCHASE_STATUSES.join(',')}}`,
     since: range.since ?? null,
     until: range.until ?? null,

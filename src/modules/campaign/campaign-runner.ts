@@ -7,7 +7,7 @@ import { sendBatch, settingsOf } from './campaign-send.js';
 import { leaseRetries, postLeased, webhookWiring } from './campaign-webhook.js';
 import { quietNow } from './campaign-quiet.js';
 import { DeliveryState } from './campaign.enums.js';
-import { Campaign } from './campaign.entity.js';
+import type { Campaign } from './campaign.entity.js';
 
 export interface CampaignRunnerOptions {
   /** Time between passes when nothing wakes the runner. */
@@ -139,10 +139,7 @@ export class CampaignRunner {
       const batch = await sendBatch(this.em(), id, this.options.batchSize, new Date(), after);
       if (batch?.lastId) this.cursors.set(id, batch.lastId);
       else this.cursors.delete(id);
-      if (batch?.toPost.length) {
-        const em = this.em();
-        await this.post(await em.findOneOrFail(Campaign, { id }, { filters: false }), batch.toPost);
-      }
+      if (batch?.toPost.length) await this.post(batch.campaign, batch.toPost);
       // Nothing past the cursor: look once more from the start before calling the campaign done for this pass.
       if (!batch?.claimed && after && batch) continue;
       if (!batch?.claimed && !retries?.messages.length) return;

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { boundRows } from '../../core/db/bound.js';
 import { deepOffer } from './campaign-offers.js';
-import { planDeliveries, type PlanCounts } from './campaign-plan.js';
+import { planDeliveries, type PlanCounts, type PlanSource } from './campaign-plan.js';
 import { settingsOf } from './campaign-send.js';
 import { AUDIENCE_SQL, BACKGROUND_STATEMENT_TIMEOUT } from './campaign-audience.sql.js';
 import { DAILY_TRIGGERS, localDate, TRIGGER_OVERLAP_MS, triggerSource } from './campaign-triggers.js';
@@ -31,18 +31,19 @@ export async function planDue(em: EntityManager, campaignId: string, now: Date, 
     const campaign = await tx.findOneOrFail(Campaign, { id: campaignId }, { filters: false, refresh: true });
     if (campaign.status === CampaignStatus.SCHEDULED) campaign.moveTo(CampaignStatus.RUNNING, now);
     const settings = await settingsOf(tx, campaign.tenantId);
-    const context = { campaign, settings, deep: await deepOffer(tx, campaign, settings), now };
+    // Whether the offer is a deep discount is read only when something is planned (a trigger's pass often plans nothing).
+    const plan = async (source: PlanSource) => planDeliveries(tx, { campaign, settings, deep: await deepOffer(tx, campaign, settings), now }, source);
     let counts: PlanCounts | null = null;
     const due = campaign.nextRunAt ?? now;
     const ended = !!campaign.endsAt && campaign.endsAt <= now;
     switch (campaign.schedule) {
       case CampaignSchedule.NOW:
       case CampaignSchedule.AT:
-        counts = await planDeliveries(tx, context, { sql: AUDIENCE_SQL, params: { occurrence: '-' } });
+        counts = await plan({ sql: AUDIENCE_SQL, params: { occurrence: '-' } });
         campaign.nextRunAt = null;
         break;
       case CampaignSchedule.RECURRING: {
-        if (!ended) counts = await planDeliveries(tx, context, { sql: AUDIENCE_SQL, params: { occurrence: due.toISOString() } });
+        if (!ended) counts = await plan({ sql: AUDIENCE_SQL, params: { occurrence: due.toISOString() } });
         let next = due.getTime() + campaign.everyDays! * DAY;
         while (next <= now.getTime()) next += campaign.everyDays! * DAY;
         campaign.nextRunAt = ended || (campaign.endsAt && next >= campaign.endsAt.getTime()) ? null : new Date(next);
@@ -60,7 +61,7 @@ export async function planDue(em: EntityManager, campaignId: string, now: Date, 
         if (!sameDay) {
           const from = daily ? checked : new Date(Math.max(checked.getTime() - TRIGGER_OVERLAP_MS, start.getTime()));
           const source = triggerSource(trigger, { from, to, timezone: settings.timezone });
-          if (source) counts = await planDeliveries(tx, context, source);
+          if (source) counts = await plan(source);
           campaign.triggerCheckedUntil = to;
         }
         campaign.nextRunAt = ended ? null : new Date(now.getTime() + triggerEveryMs);

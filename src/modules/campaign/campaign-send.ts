@@ -14,6 +14,16 @@ const DAY = 86_400_000;
 /** MESSAGE_SENT touchpoints have the event id `ecrm:sent:<delivery id>`: one per delivery, whatever retries happen. */
 export const SENT_EVENT_PREFIX = 'ecrm:sent:';
 
+/**
+ * The INSERT of MESSAGE_SENT touchpoints for rows of `source` (a CTE or a filtered relation with id, member_id and
+ * variant), with the named parameters :tenantId, :now, :channel, :campaignId and :eventPrefix (SENT_EVENT_PREFIX).
+ */
+export const sentTouchpointsSql = (source: string) => `
+  insert into touchpoint (id, tenant_id, created_at, member_id, type, channel, occurred_at, source, properties, event_id, delivery_id)
+  select ${UUIDV7_SQL}, :tenantId, :now, s.member_id, '${TouchpointType.MESSAGE_SENT}', :channel, :now, 'campaign',
+         jsonb_build_object('campaignId', :campaignId::text, 'variant', s.variant), :eventPrefix || s.id, s.id
+    from ${source} s`;
+
 /** How long a sender holds a WEBHOOK delivery before another may retry it (it crashed, or hangs). */
 export const SENDING_LEASE_MS = 2 * 60_000;
 
@@ -25,6 +35,8 @@ export interface WebhookMessage {
 }
 
 export interface BatchResult {
+  /** The campaign as the batch saw it. */
+  campaign: Campaign;
   /** Deliveries claimed from the queue. */
   claimed: number;
   /** The highest id claimed: where the next batch of this sender may start (see sendBatch). */
@@ -111,12 +123,7 @@ async function sendToOutbox(em: EntityManager, campaign: Campaign, wiring: Messa
        insert into outbox_message (id, tenant_id, created_at, delivery_id, campaign_id, member_id, channel, recipient, subject, body)
        select ${UUIDV7_SQL}, :tenantId, :now, msg.id, :campaignId, msg.member_id, :channel, msg.recipient, msg.subject, msg.body from msg
      ),
-     touch as (
-       insert into touchpoint (id, tenant_id, created_at, member_id, type, channel, occurred_at, source, properties, event_id, delivery_id)
-       select ${UUIDV7_SQL}, :tenantId, :now, msg.member_id, '${TouchpointType.MESSAGE_SENT}', :channel, :now, 'campaign',
-              jsonb_build_object('campaignId', :campaignId::text, 'variant', msg.variant), :eventPrefix || msg.id, msg.id
-         from msg
-     ),
+     touch as (${sentTouchpointsSql('msg')}),
      done as (
        update campaign_delivery d set state = '${DeliveryState.SENT}', sent_at = :now, attempts = d.attempts + 1, cost = :cost
          from msg where d.tenant_id = :tenantId and d.id = msg.id
@@ -162,15 +169,15 @@ export async function sendBatch(em: EntityManager, campaignId: string, size: num
     const wiring = await tx.findOne(MessageChannel, { tenantId: campaign.tenantId, channel: campaign.channel }, { filters: false });
     if (!wiring) return null;
     const { claimed, lastId, rows } = await claimChecked(tx, campaign, settings, size, after, now);
-    if (!claimed) return { claimed, lastId, sent: 0, suppressed: 0, toPost: [] };
+    if (!claimed) return { campaign, claimed, lastId, sent: 0, suppressed: 0, toPost: [] };
     const sendable = await grantOffer(tx, campaign, rows, now);
     const ids = sendable.map((row) => row.id);
     if (wiring.adapter === ChannelAdapterKind.OUTBOX) {
       const sent = ids.length ? await sendToOutbox(tx, campaign, wiring, ids, now) : 0;
-      return { claimed, lastId, sent, suppressed: claimed - sent, toPost: [] };
+      return { campaign, claimed, lastId, sent, suppressed: claimed - sent, toPost: [] };
     }
     const toPost = ids.length ? await leaseForWebhook(tx, campaign, ids, now) : [];
-    return { claimed, lastId, sent: 0, suppressed: claimed - toPost.length, toPost };
+    return { campaign, claimed, lastId, sent: 0, suppressed: claimed - toPost.length, toPost };
   });
 }
 

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { userError, UserErrorCode, type UserError } from '../../core/errors.js';
 import { idOf } from '../../core/relay/global-id.js';
+import { pgArray } from '../../core/db/named-sql.js';
 import { requiredText } from '../../core/validation.js';
 import { checkTemplate } from './campaign-template.js';
 import { CampaignOfferKind, CampaignSchedule, CampaignTriggerKind } from './campaign.enums.js';
@@ -37,7 +38,7 @@ async function existingIds(em: EntityManager, tenantId: string, table: 'segment'
   const valid = ids.filter((id): id is string => !!id);
   const extra = table === 'segment' ? ' and deleted_at is null' : '';
   const found = valid.length
-    ? new Set((await em.execute<{ id: string }[]>(`select id from ${table} where tenant_id = ? and id = any(?::uuid[])${extra}`, [tenantId, `{${valid.join(',')}}`])).map((row) => row.id))
+    ? new Set((await em.execute<{ id: string }[]>(`select id from ${table} where tenant_id = ? and id = any(?::uuid[])${extra}`, [tenantId, pgArray(valid)])).map((row) => row.id))
     : new Set<string>();
   ids.forEach((id, index) => {
     if (!id || !found.has(id)) errors.push(userError([...field, String(index)], `no ${type === 'Segment' ? 'segment' : 'coupon template'} of yours has this id`, UserErrorCode.NOT_FOUND));

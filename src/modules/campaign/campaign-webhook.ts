@@ -1,9 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { namedRows } from '../../core/db/bound.js';
 import { pgArray } from '../../core/db/named-sql.js';
-import { TouchpointType } from '../touchpoint/touchpoint.enums.js';
-import { UUIDV7_SQL } from './campaign-audience.sql.js';
-import { SENDING_LEASE_MS, SENT_EVENT_PREFIX, lockTenantSending, type WebhookMessage } from './campaign-send.js';
+import { SENDING_LEASE_MS, SENT_EVENT_PREFIX, lockTenantSending, sentTouchpointsSql, type WebhookMessage } from './campaign-send.js';
 import { Campaign } from './campaign.entity.js';
 import { MessageChannel } from './campaign-settings.entity.js';
 import { CampaignStatus, DeliveryState, SuppressionReason } from './campaign.enums.js';
@@ -126,10 +124,7 @@ export async function postLeased(
            from r where d.tenant_id = :tenantId and d.id = r.id and d.state = '${DeliveryState.SENDING}' and d.attempts = r.attempts
          returning d.id, d.member_id, d.state, d.variant
        )
-       insert into touchpoint (id, tenant_id, created_at, member_id, type, channel, occurred_at, source, properties, event_id, delivery_id)
-       select ${UUIDV7_SQL}, :tenantId, :now, done.member_id, '${TouchpointType.MESSAGE_SENT}', :channel, :now, 'campaign',
-              jsonb_build_object('campaignId', :campaignId::text, 'variant', done.variant), :eventPrefix || done.id, done.id
-         from done where done.state = '${DeliveryState.SENT}'
+       ${sentTouchpointsSql(`(select * from done where done.state = '${DeliveryState.SENT}')`)}
        on conflict do nothing`,
       {
         tenantId: campaign.tenantId,
