@@ -38,6 +38,13 @@ async function makeCrossing(t: TestApp, fx: { tenant: { keys: Record<string, str
   const run = await t.gql('mutation { jobRun(input: { job: CHURN_SCORE, wait: true }) { jobRun { state output } } }', {}, { key: fx.tenant.keys.ADMIN });
   const output = run.body.data?.jobRun?.jobRun?.output;
   if (!output || output.crossings < 1) throw new Error(`no crossing made: ${JSON.stringify(run.body)}`);
+  // Crossings are listed once the feed has numbered them (at once after a NOTIFY, at the latest by its 2 s backstop).
+  for (let waited = 0; waited < 15_000; waited += 100) {
+    const [row] = await connection.execute<{ n: number }[]>('select count(*)::int as n from churn_crossing where member_id = ? and seq is not null', [id]);
+    if (row!.n > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the crossing was not numbered within 15 s');
 }
 
 /** Who may read churn models, reports and crossings, and subscribe to them. */
