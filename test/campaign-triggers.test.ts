@@ -198,6 +198,32 @@ test('ORDER_PAID: days 0 sends right after payment, once per order; days 3 waits
   expect([...(await sentOf(tenant, later)).entries()]).toEqual([[nonBuyer, [`order:${rawId(due.id)}`]]]);
 });
 
+test('ORDER_PAID: an order recorded late (a store syncing in batches) is followed up when recorded, up to two days late', async () => {
+  const tenant = await smsTenant();
+  const [synced, yesterday, history] = [await smsMember(t, tenant), await smsMember(t, tenant), await smsMember(t, tenant)];
+  const care = await launchTrigger(tenant, { kind: 'ORDER_PAID', days: 0 });
+  const nextDay = await launchTrigger(tenant, { kind: 'ORDER_PAID', days: 1 });
+  // Both have been running for five days.
+  await sql(`update campaign set launched_at = launched_at - interval '5 days' where id in (?, ?)`, [rawId(care), rawId(nextDay)]);
+
+  const three = await recordOrder(t, tenant.keys.INGEST, orderInput(synced, { placedAt: ago(0, 180) })); // paid 3 h ago
+  const thirty = await recordOrder(t, tenant.keys.INGEST, orderInput(yesterday, { placedAt: ago(1, 360) })); // paid 30 h ago
+  await recordOrder(t, tenant.keys.INGEST, orderInput(history, { placedAt: ago(3, 120) })); // more than two days late for both
+
+  await sentCount(tenant, care, 2);
+  await sentCount(tenant, nextDay, 1);
+  await morePasses(care);
+  await morePasses(nextDay);
+  expect([...(await sentOf(tenant, care)).entries()].sort()).toEqual(
+    [
+      [synced, [`order:${rawId(three.id)}`]],
+      [yesterday, [`order:${rawId(thirty.id)}`]],
+    ].sort(),
+  );
+  // A day after payment: the 30-hour-old order was due 6 hours ago; the 3-hour-old one is not due yet.
+  expect([...(await sentOf(tenant, nextDay)).entries()]).toEqual([[yesterday, [`order:${rawId(thirty.id)}`]]]);
+});
+
 test('BIRTHDAY: N days before the birthday in the tenant time zone, once a year', async () => {
   const zone = zoneForToday();
   const tenant = await smsTenant(zone);

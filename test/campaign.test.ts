@@ -96,12 +96,13 @@ describe('a one-off SMS campaign through the outbox', () => {
   });
 
   test('a scheduled campaign waits, pauses, resumes and sends', async () => {
-    const startsAt = new Date(Date.now() + 1_500).toISOString();
+    // Long enough that create, launch and pause are done before it on a loaded machine.
+    const startsAt = new Date(Date.now() + 3_000).toISOString();
     const campaign = await createCampaign(t, tenant, { schedule: 'AT', startsAt });
     const launched = await launch(t, tenant, campaign.id);
     expect(launched.status).toBe('SCHEDULED');
     expect((await campaignMove(t, tenant, 'campaignPause', campaign.id)).campaign.status).toBe('PAUSED');
-    await new Promise((resolve) => setTimeout(resolve, 1_800));
+    await new Promise((resolve) => setTimeout(resolve, Date.parse(startsAt) - Date.now() + 300));
     expect((await campaignOf(t, tenant, campaign.id)).progress.sent).toBe(0);
     expect((await campaignMove(t, tenant, 'campaignResume', campaign.id)).campaign.status).toBe('RUNNING');
     expect((await waitForStatus(t, tenant, campaign.id)).progress.sent).toBe(2);

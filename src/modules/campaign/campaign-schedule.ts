@@ -60,7 +60,7 @@ export async function planDue(em: EntityManager, campaignId: string, now: Date, 
         const to = ended ? campaign.endsAt! : now;
         if (!sameDay) {
           const from = daily ? checked : new Date(Math.max(checked.getTime() - TRIGGER_OVERLAP_MS, start.getTime()));
-          const source = triggerSource(trigger, { from, to, timezone: settings.timezone });
+          const source = triggerSource(trigger, { from, to, timezone: settings.timezone, start });
           if (source) counts = await plan(source);
           campaign.triggerCheckedUntil = to;
         }

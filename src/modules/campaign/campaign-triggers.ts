@@ -14,6 +14,12 @@ const DAY = 86_400_000;
  */
 export const TRIGGER_OVERLAP_MS = 10 * 60_000;
 
+/**
+ * An order recorded after its post-purchase message was due is still followed up when it is at most this
+ * late; older ones (imports of history) are not.
+ */
+export const ORDER_PAID_GRACE_MS = 2 * DAY;
+
 /** Local calendar date (YYYY-MM-DD) of an instant in a time zone. */
 export function localDate(at: Date, timezone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
@@ -36,6 +42,8 @@ export interface TriggerWindow {
   from: Date;
   to: Date;
   timezone: string;
+  /** When the campaign began (launch, or a later startsAt): nothing due before it is followed up. */
+  start?: Date;
 }
 
 /**
@@ -64,11 +72,26 @@ export function triggerSource(trigger: CampaignTrigger, window: TriggerWindow): 
         params: { threshold: trigger.threshold, from, to },
       };
     case CampaignTriggerKind.ORDER_PAID: {
+      // An order is due `days` after it was paid. One recorded after that (a store or marketplace syncing in
+      // batches) is due when it is recorded, unless it is more than ORDER_PAID_GRACE_MS late (history being
+      // back-filled, not a purchase to follow up) or was due before the campaign began.
       const lag = (trigger.days ?? 0) * DAY;
+      const begun = window.start ?? from;
       return {
         sql: `select member_id, 'order:' || id as occurrence from orders
-               where tenant_id = :tenantId and status = any(:paid::text[]) and paid_at > :from and paid_at <= :to`,
-        params: { paid: pgArray(PURCHASE_STATUSES), from: new Date(from.getTime() - lag), to: new Date(to.getTime() - lag) },
+               where tenant_id = :tenantId and status = any(:paid::text[])
+                 and ((paid_at > :dueFrom and paid_at <= :dueTo and paid_recorded_at <= :to)
+                   or (paid_recorded_at > :from and paid_recorded_at <= :to and paid_at <= :dueTo and paid_at > :dueBegun
+                       and paid_at > paid_recorded_at - make_interval(secs => :lateSeconds)))`,
+        params: {
+          paid: pgArray(PURCHASE_STATUSES),
+          from,
+          to,
+          dueFrom: new Date(from.getTime() - lag),
+          dueTo: new Date(to.getTime() - lag),
+          dueBegun: new Date(begun.getTime() - lag),
+          lateSeconds: (lag + ORDER_PAID_GRACE_MS) / 1000,
+        },
       };
     }
     case CampaignTriggerKind.BIRTHDAY: {

@@ -102,7 +102,7 @@ export function writeOrders(ctx: DemoContext, member: DemoMember, times: number[
       }
     }
     const placed = iso(placedAt);
-    rows.add('orders', orderId, placed, externalId, member.id, store.id, store.channel, status, currency, itemsTotal, discount, shipping, total, refunded, placed, paidAt === null ? null : iso(paidAt), cancelledAt === null ? null : iso(cancelledAt), source, iso(updatedAt));
+    rows.add('orders', orderId, placed, externalId, member.id, store.id, store.channel, status, currency, itemsTotal, discount, shipping, total, refunded, placed, paidAt === null ? null : iso(paidAt), paidAt === null ? null : iso(paidAt), cancelledAt === null ? null : iso(cancelledAt), source, iso(updatedAt));
     lines.forEach((item, line) =>
       rows.add('order_item', ids.id(IdKind.item, index, member.seq.item++), placed, orderId, line + 1, item.product.sku, item.product.name, item.product.category, item.quantity, item.product.price, item.refunded),
     );

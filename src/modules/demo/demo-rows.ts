@@ -5,7 +5,7 @@ export const DEMO_TABLES = {
   member_consent: ['id', 'tenant_id', 'created_at', 'member_id', 'channel', 'granted', 'source', 'changed_at'],
   member_consent_event: ['id', 'tenant_id', 'created_at', 'member_id', 'channel', 'granted', 'source', 'occurred_at'],
   member_tag: ['id', 'tenant_id', 'created_at', 'member_id', 'tag'],
-  orders: ['id', 'tenant_id', 'created_at', 'external_id', 'member_id', 'store_id', 'channel', 'status', 'currency', 'items_total', 'discount', 'shipping', 'total', 'refunded_amount', 'placed_at', 'paid_at', 'cancelled_at', 'source', 'updated_at'],
+  orders: ['id', 'tenant_id', 'created_at', 'external_id', 'member_id', 'store_id', 'channel', 'status', 'currency', 'items_total', 'discount', 'shipping', 'total', 'refunded_amount', 'placed_at', 'paid_at', 'paid_recorded_at', 'cancelled_at', 'source', 'updated_at'],
   order_item: ['id', 'tenant_id', 'created_at', 'order_id', 'line_no', 'sku', 'name', 'category', 'quantity', 'unit_price', 'refunded_quantity'],
   order_refund: ['id', 'tenant_id', 'created_at', 'order_id', 'refund_id', 'amount', 'lines', 'reason', 'refunded_at', 'request'],
   touchpoint: ['id', 'tenant_id', 'created_at', 'member_id', 'type', 'custom_type', 'channel', 'store_id', 'occurred_at', 'source', 'properties', 'event_id', 'order_id'],

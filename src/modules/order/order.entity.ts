@@ -26,6 +26,7 @@ const RANK: Record<OrderStatus, number> = {
 @Index({ properties: ['tenantId', 'memberId', 'placedAt'] })
 @Index({ properties: ['tenantId', 'placedAt', 'id'] })
 @Index({ properties: ['tenantId', 'paidAt'] })
+@Index({ properties: ['tenantId', 'paidRecordedAt'] })
 export class Order extends TenantScopedEntity {
   /** The selling system's order number, unique per tenant. */
   @Property({ type: 'text' })
@@ -69,6 +70,13 @@ export class Order extends TenantScopedEntity {
   @Property({ columnType: 'timestamptz', type: 'datetime', nullable: true })
   paidAt?: Date | null;
 
+  /**
+   * When this system learned that the order was paid: later than paidAt when a store or marketplace syncs
+   * its orders in batches. Post-purchase triggers use it so that late-recorded orders are not missed.
+   */
+  @Property({ columnType: 'timestamptz', type: 'datetime', nullable: true })
+  paidRecordedAt?: Date | null;
+
   @Property({ columnType: 'timestamptz', type: 'datetime', nullable: true })
   cancelledAt?: Date | null;
 
@@ -97,7 +105,10 @@ export class Order extends TenantScopedEntity {
       throw new OrderRuleError('INVALID_TRANSITION', 'a cancelled order cannot be paid; record a new order');
     }
     this.status = next;
-    if (next === OrderStatus.PAID) this.paidAt ??= at;
+    if (next === OrderStatus.PAID) {
+      this.paidAt ??= at;
+      this.paidRecordedAt ??= new Date();
+    }
     if (next === OrderStatus.CANCELLED) this.cancelledAt ??= at;
   }
 
