@@ -224,23 +224,37 @@ test('ORDER_PAID: an order recorded late (a store syncing in batches) is followe
   expect([...(await sentOf(tenant, nextDay)).entries()]).toEqual([[yesterday, [`order:${rawId(thirty.id)}`]]]);
 });
 
-test('BIRTHDAY: N days before the birthday in the tenant time zone, once a year', async () => {
+test("BIRTHDAY: birthdays up to N days ahead in the tenant time zone, once a year; a member added after the day's check hears the next day", async () => {
   const zone = zoneForToday();
   const tenant = await smsTenant(zone);
   const today = localDate(new Date(), zone);
   const target = plusDays(today, 3);
   const birthday = (date: string) => `${date.slice(5) === '02-29' ? 1992 : 1990}-${date.slice(5)}`;
-  const celebrates = await smsMember(t, tenant, { birthday: birthday(target) });
-  for (const date of [today, plusDays(target, 1)]) await smsMember(t, tenant, { birthday: birthday(date) });
+  const inThree = await smsMember(t, tenant, { birthday: birthday(target) });
+  const onTheDay = await smsMember(t, tenant, { birthday: birthday(today) });
+  await smsMember(t, tenant, { birthday: birthday(plusDays(target, 1)) });
   await smsMember(t, tenant);
 
   const campaign = await launchTrigger(tenant, { kind: 'BIRTHDAY', days: 3 });
-  const sent = await sentCount(tenant, campaign, 1);
-  expect([...sent.entries()]).toEqual([[celebrates, [`birthday:${target.slice(0, 4)}`]]]);
+  const year = (date: string) => `birthday:${date.slice(0, 4)}`;
+  const sent = await sentCount(tenant, campaign, 2);
+  expect(new Map(sent)).toEqual(
+    new Map([
+      [inThree, [year(target)]],
+      [onTheDay, [year(today)]],
+    ]),
+  );
 
-  // The next day's check sees yesterday's date again and plans nothing twice.
+  // Joined after today's check: tomorrow's check finds the birthday (now a day away), and greets nobody twice.
+  const joiner = await smsMember(t, tenant, { birthday: birthday(plusDays(today, 1)) });
   await nextDay(campaign);
-  expect([...(await sentOf(tenant, campaign)).entries()]).toEqual([[celebrates, [`birthday:${target.slice(0, 4)}`]]]);
+  expect(new Map(await sentOf(tenant, campaign))).toEqual(
+    new Map([
+      [inThree, [year(target)]],
+      [onTheDay, [year(today)]],
+      [joiner, [year(plusDays(today, 1))]],
+    ]),
+  );
 });
 
 test('BIRTHDAY SQL: 29 February is celebrated on 28 February in other years, on the day in leap years, and a window across new year names each year', async () => {
@@ -258,6 +272,8 @@ test('BIRTHDAY SQL: 29 February is celebrated on 28 February in other years, on 
   expect(await rows('2028-02-27T16:30:00Z', '2028-02-27T17:00:00Z', 0)).toEqual([]);
   expect(await rows('2028-02-28T16:30:00Z', '2028-02-28T17:00:00Z', 0)).toEqual([[rawId(leapling), 'birthday:2028']]);
   expect(await rows('2027-02-28T16:30:00Z', '2027-02-28T17:00:00Z', 0)).toEqual([[rawId(march), 'birthday:2027']]);
+  // Local 2027-02-26 with 3 days: every birthday up to 1 March, the leapling's on 28 February.
+  expect(await rows('2027-02-25T16:30:00Z', '2027-02-25T17:00:00Z', 3)).toEqual([[rawId(leapling), 'birthday:2027'], [rawId(march), 'birthday:2027']].sort());
   // 30 and 31 December, 3 days ahead: the 2 January birthday belongs to the new year.
   expect(await rows('2026-12-29T17:00:00Z', '2026-12-30T17:00:00Z', 3)).toEqual([[rawId(newYear), 'birthday:2027']]);
 });

@@ -95,7 +95,12 @@ export function triggerSource(trigger: CampaignTrigger, window: TriggerWindow): 
       };
     }
     case CampaignTriggerKind.BIRTHDAY: {
-      const dates = datesBetween(localDate(from, window.timezone), localDate(to, window.timezone)).map((date) => new Date(Date.parse(`${date}T00:00:00Z`) + (trigger.days ?? 0) * DAY).toISOString().slice(0, 10));
+      // Birthdays from each checked day to `days` after it: a member who joins (or gives a birthday) after the
+      // day's check still hears before the birthday, with less notice. Once a year: the occurrence names the year.
+      const dates = new Set<string>();
+      for (const date of datesBetween(localDate(from, window.timezone), localDate(to, window.timezone))) {
+        for (let ahead = 0; ahead <= (trigger.days ?? 0); ahead++) dates.add(new Date(Date.parse(`${date}T00:00:00Z`) + ahead * DAY).toISOString().slice(0, 10));
+      }
       // A 29 February birthday is celebrated on 28 February in other years.
       return {
         sql: `select m.id as member_id, 'birthday:' || substr(t.day, 1, 4) as occurrence
@@ -104,7 +109,7 @@ export function triggerSource(trigger: CampaignTrigger, window: TriggerWindow): 
                  and (to_char(m.birthday, 'MM-DD') = substr(t.day, 6)
                       or (to_char(m.birthday, 'MM-DD') = '02-29' and substr(t.day, 6) = '02-28'
                           and extract(day from (substr(t.day, 1, 4) || '-03-01')::date - interval '1 day') = 28))`,
-        params: { days: pgArray(dates) },
+        params: { days: pgArray([...dates]) },
       };
     }
     case CampaignTriggerKind.POINTS_EXPIRING:

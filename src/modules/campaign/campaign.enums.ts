@@ -38,7 +38,7 @@ export enum CampaignTriggerKind {
   LIFECYCLE_ENTERED = 'LIFECYCLE_ENTERED',
   /** The member's churn risk crossed `threshold` upwards. */
   CHURN_RISK_CROSSED = 'CHURN_RISK_CROSSED',
-  /** `days` days before the member's birthday (in the tenant's time zone). */
+  /** `days` days before the member's birthday (in the tenant's time zone); later for a member added after that day's check. */
   BIRTHDAY = 'BIRTHDAY',
   /** `days` days after one of the member's orders was paid (post-purchase care). */
   ORDER_PAID = 'ORDER_PAID',

@@ -72,7 +72,7 @@ export class CampaignTriggerInput {
   @Field(() => Float, { nullable: true, description: 'CHURN_RISK_CROSSED: one of the tenant’s churn thresholds, crossed upwards.' })
   threshold?: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'BIRTHDAY: days before (0 to 60); ORDER_PAID: days after (0 to 365); POINTS_EXPIRING: days ahead (1 to 90).' })
+  @Field(() => Int, { nullable: true, description: 'BIRTHDAY: days before (0 to 60; a member added later hears with less notice); ORDER_PAID: days after (0 to 365); POINTS_EXPIRING: days ahead (1 to 90).' })
   days?: number | null;
 
   @Field(() => [String], { nullable: true, description: 'HOLIDAY: dates YYYY-MM-DD in the tenant’s time zone, 1 to 100.' })
