@@ -1,6 +1,6 @@
 import { dataOf, startTestApp, type TestApp, type TestTenant } from './support/harness';
 import { createMember, createStore, grantConsent } from './support/access-fixtures';
-import { ago, event, nextId, orderInput, prng, recordEvents, recordOrder, refundOrder } from './support/activity-fixtures';
+import { event, nextId, orderInput, prng, recordEvents, recordOrder, refundOrder } from './support/activity-fixtures';
 import { earnPoints } from './support/points-fixtures';
 
 /**

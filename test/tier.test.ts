@@ -20,11 +20,9 @@ import { nextId, orderInput, recordOrder, refundOrder } from './support/activity
 import { earnPoints, pointsOf, tryRedeem } from './support/points-fixtures';
 
 let t: TestApp;
-let tenant: TestTenant;
 
 beforeAll(async () => {
   t = await startTestApp();
-  tenant = await t.tenant();
 });
 afterAll(async () => {
   await t.close();

@@ -81,7 +81,7 @@ export interface LifecycleRun {
 
 async function run(em: EntityManager, sql: string, values: Record<string, unknown>, extra: unknown[] = []): Promise<LifecycleRun> {
   const params: unknown[] = [];
-  const text = sql.replace(/(?<!:):([a-zA-Z]\w*)|\?/g, (match, name: string | undefined) => {
+  const text = sql.replace(/(?<!:):([a-zA-Z]\w*)|\?/g, (_match, name: string | undefined) => {
     params.push(name ? values[name] : extra.shift());
     return '?';
   });

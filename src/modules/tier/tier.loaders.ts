@@ -1,7 +1,6 @@
 import DataLoader from 'dataloader';
 import { tenantIdOf, type GraphQLContext, type LoaderFactory } from '../../core/context.js';
 import { tenantRows } from '../../core/db/tenant-sql.js';
-import type { Page } from '../../core/relay/connection.js';
 import { firstPagesLoader } from '../../core/relay/page-per-parent.js';
 import { loyaltyProgram } from '../points/loyalty-program.js';
 import { growthValues } from './tier-growth.js';
