@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 import { dataOf, startTestApp, type TestApp, type TestTenant } from './support/harness';
 import { countsOf, ecrm, killAll, tempDir, writeLines } from './support/import-cli';
 import { probabilityNoPurchase } from '../src/modules/churn/bgnbd';
+import { loadConfig } from '../src/app/config';
+import { boundRows } from '../src/core/db/bound';
+import { configureChannel, createCampaign, deliveriesOf, eventually, fastCampaigns, launch } from './support/campaign-fixtures';
 
 // Real purchase history: 2,357 CDNOW customers and their 6,919 purchases (see the data set's README).
 // shared/ stands beside the repository, here and in CI's clean clone.
@@ -64,7 +67,7 @@ let t: TestApp;
 let tenant: TestTenant;
 
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ campaigns: fastCampaigns(loadConfig({}).campaigns) });
   tenant = await t.tenant('CDNOW');
   const update = await t.gql('mutation { tenantUpdate(input: { currency: "USD" }) { userErrors { message } } }', {}, { key: tenant.keys.OWNER });
   expect(dataOf(update).tenantUpdate.userErrors).toEqual([]);
@@ -86,11 +89,21 @@ test('the CDNOW sample imports as 2,357 members with 6,919 orders and exact purc
   const expected = expectations(rows);
   expect(expected.size).toBe(2357);
   const file = writeLines(tempDir(), 'cdnow-orders.ndjson', rows.map(orderOf));
+  // A post-purchase campaign running while history is imported: orders paid in 1997 are not followed up.
+  await configureChannel(t, tenant);
+  const care = await createCampaign(t, tenant, { name: 'Thank you', schedule: 'TRIGGER', trigger: { kind: 'ORDER_PAID', days: 0 } });
+  expect((await launch(t, tenant, care.id)).status).toBe('RUNNING');
 
   // Each order goes through OrderService.record (one transaction, about a dozen statements).
   const run = await ecrm(t.databaseUrl, ['import', 'orders', file, '--tenant', tenant.id], 240_000);
   expect(run.code).toBe(0);
   expect(countsOf(run)).toEqual({ records: 6919, accepted: 6919, updated: 0, duplicate: 0, rejected: 0 });
+  const imported = Date.now();
+  await eventually(async () => {
+    const [row] = await boundRows<{ until: string }>(t.orm.em.fork(), 'select trigger_checked_until as until from campaign where id = ?', [Buffer.from(care.id, 'base64url').toString('utf8').split(':')[1]]);
+    return row && new Date(row.until).getTime() > imported;
+  }, 10_000, 'a trigger pass over the import');
+  expect(await deliveriesOf(t, tenant, care.id)).toEqual([]);
 
   const orders = dataOf(await t.gql('{ orders(first: 1) { totalCount } }', {}, { key: tenant.keys.ADMIN }));
   expect(orders.orders.totalCount).toBe(6919);
