@@ -97,7 +97,10 @@ async function compare(ctx: BenchContext, client: Client, tenantId: string, ours
 }
 
 /** The figures both report paths give, per arm: VARIANT:<key> and CONTROL with outcomes, NONE:<reason> with units only. */
-type ArmFigures = Record<string, { units: number; reached?: number; converters?: number; revenue?: string; opened?: number }>;
+type ArmFigures = Record<string, { units: number; reached?: number; converters?: number; revenue?: string; opened?: number; repurchase?: string }>;
+
+/** A rate as both sides print it (the product's is a float, the peer's a ratio of counts). */
+const rate = (value: number | null) => (value === null ? 'none' : value.toFixed(9));
 
 function productFigures(report: CampaignReport): ArmFigures {
   const figures: ArmFigures = {};
@@ -107,6 +110,7 @@ function productFigures(report: CampaignReport): ArmFigures {
     converters: arm.conversions,
     revenue: String(arm.revenue),
     opened: arm.openRate === null ? 0 : Math.round(arm.openRate * arm.reached),
+    repurchase: rate(arm.repurchaseRate),
   });
   for (const arm of report.variants) if (arm.units > 0) figures[`VARIANT:${arm.arm}`] = outcome(arm);
   if (report.control) figures.CONTROL = outcome(report.control);
@@ -118,7 +122,14 @@ function peerFigures(rows: PeerArm[]): ArmFigures {
   const figures: ArmFigures = {};
   for (const row of rows) {
     if (row.arm === 'NONE') figures[`NONE:${row.arm_key}`] = { units: row.units };
-    else figures[row.arm === 'CONTROL' ? 'CONTROL' : `VARIANT:${row.arm_key}`] = { units: row.units, reached: row.reached, converters: row.converters, revenue: row.revenue, opened: row.opened };
+    else figures[row.arm === 'CONTROL' ? 'CONTROL' : `VARIANT:${row.arm_key}`] = {
+        units: row.units,
+        reached: row.reached,
+        converters: row.converters,
+        revenue: row.revenue,
+        opened: row.opened,
+        repurchase: rate(row.prior_buyers ? row.prior_converted / row.prior_buyers : null),
+      };
   }
   return figures;
 }
@@ -326,7 +337,7 @@ async function run(ctx: BenchContext): Promise<BenchResult> {
         : `default statement timeout (15 s); failed runner passes: ${product.passFailures} (each costs up to 15 s of the plan phase)`,
       'peer = hand-written SQL into the same tables under another campaign row, hashing with the product campaign’s id (same control group and variants): plan = one INSERT…SELECT; send = INSERT outbox (replace() rendering) + INSERT touchpoint + UPDATE deliveries, either once over all (single) or per batch of the same size, one transaction each (plus an index-only lookup of the batch’s upper id); it skips the cap, segment and repurchase-cycle checks, none of which changes a row here',
       'every member’s delivery (state, reason, variant) and message (recipient, body) compared between the product and each peer; ratio = ours wall / peer single (plan + send)',
-      `report: campaignReports (one statement, run with set local statement_timeout = 0: at 1M deliveries it can outlast the default 15 s) vs a hand-written statement with hash joins; best of ${REPORT_ROUNDS}, alternating; units, reached, converters, revenue and opened agree per arm`,
+      `report: campaignReports (one statement, run with set local statement_timeout = 0: at 1M deliveries it can outlast the default 15 s) vs a hand-written statement with hash joins; best of ${REPORT_ROUNDS}, alternating; units, reached, converters, revenue, opened and the repurchase rate agree per arm`,
       'peak RSS = max VmRSS of the server sampled every 200 ms during the run; high water = VmHWM since the server started',
     ],
     details: {

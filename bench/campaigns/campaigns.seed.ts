@@ -72,7 +72,8 @@ export async function seedMembers(ctx: BenchContext, url: string, tenantId: stri
  * - orders in the attribution window of a random ~10% of the campaign's members (1 or 2 each, placed within
  *   `attributionDays - 1` days of the delivery; 1 in 10 REFUNDED, so not a purchase; 1 in 10 partly refunded);
  * - an earlier order (10 to 300 days before) for ~30% of members, so the "prior buyer" probe finds something;
- * - MESSAGE_OPENED touchpoints naming ~25% of the SENT deliveries, MESSAGE_CLICKED for ~5%.
+ * - MESSAGE_OPENED touchpoints naming ~25% of the SENT deliveries, MESSAGE_CLICKED for ~5%;
+ * - member_stats refreshed from those orders.
  */
 const WINDOW_ORDERS_SQL = `
 insert into orders (id, tenant_id, created_at, external_id, member_id, channel, status, currency, items_total, total, refunded_amount, placed_at, paid_at, updated_at)
@@ -100,6 +101,21 @@ select gen_random_uuid(), $1, $3, d.member_id, e.type, 'SMS', d.sent_at + interv
  cross join lateral (values ('MESSAGE_OPENED', 0.25), ('MESSAGE_CLICKED', 0.05)) as e(type, share)
  where d.u < e.share`;
 
+/**
+ * member_stats as the product keeps it when orders are recorded (first and last purchase, counts, net spend over
+ * PAID and PARTIALLY_REFUNDED orders): the report's "bought before" reads first_order_at.
+ */
+const MEMBER_STATS_SQL = `
+insert into member_stats (member_id, tenant_id, first_order_at, last_order_at, order_count, purchase_days, net_spend, updated_at)
+select o.member_id, o.tenant_id, min(o.placed_at), max(o.placed_at), count(*), count(distinct (o.placed_at at time zone 'UTC')::date),
+       sum(o.total - o.refunded_amount), now()
+  from orders o
+ where o.tenant_id = $1 and o.status in ('PAID', 'PARTIALLY_REFUNDED')
+ group by o.member_id, o.tenant_id
+on conflict (member_id) do update
+   set first_order_at = excluded.first_order_at, last_order_at = excluded.last_order_at, order_count = excluded.order_count,
+       purchase_days = excluded.purchase_days, net_spend = excluded.net_spend, updated_at = excluded.updated_at`;
+
 export interface OutcomeSeed {
   windowOrders: number;
   priorOrders: number;
@@ -120,8 +136,9 @@ export async function seedOutcomes(ctx: BenchContext, url: string, tenantId: str
     const window = await client.query(WINDOW_ORDERS_SQL, [...params, attributionDays]);
     const prior = await client.query(PRIOR_ORDERS_SQL, params);
     const opens = await client.query(OPENS_SQL, [tenantId, campaignId, now]);
+    await client.query(MEMBER_STATS_SQL, [tenantId]);
     await client.query('commit');
-    await client.query('vacuum (analyze) orders, touchpoint, campaign_delivery');
+    await client.query('vacuum (analyze) orders, touchpoint, campaign_delivery, member_stats');
     const seedSeconds = (Date.now() - started) / 1000;
     ctx.log(`outcomes: ${window.rowCount} window orders, ${prior.rowCount} prior orders, ${opens.rowCount} open/click touchpoints in ${seedSeconds.toFixed(1)} s`);
     return { windowOrders: window.rowCount ?? 0, priorOrders: prior.rowCount ?? 0, touchpoints: opens.rowCount ?? 0, seedSeconds };

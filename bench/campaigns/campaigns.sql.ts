@@ -102,8 +102,9 @@ select o.member_id, o.body as ours, p.body as peer
  limit $4`;
 
 /**
- * The peer of campaignReports for one campaign: units, reached, converters, revenue and opened per arm, by hash
- * joins instead of per-delivery probes. Arms as the product draws them (CONTROL, VARIANT by key, NONE by reason;
+ * The peer of campaignReports for one campaign: units, reached, converters, revenue, opened and the repurchase
+ * counts (units whose member bought before the send, and those of them who converted; "bought before" from the
+ * orders themselves, not member_stats) per arm, by hash joins instead of per-delivery probes. Arms as the product draws them (CONTROL, VARIANT by key, NONE by reason;
  * NONE rows get no outcomes). $1 tenant, $2 campaign, $3 attribution days.
  */
 export const PEER_REPORT_SQL = `
@@ -119,16 +120,23 @@ with d as (
     join orders o on o.tenant_id = $1 and o.member_id = d.member_id and o.placed_at >= d.t0 and o.placed_at < d.t1
    where d.arm <> 'NONE' and o.status in ('PAID', 'PARTIALLY_REFUNDED')
    group by d.id
+), f as (
+  select o.member_id, min(o.placed_at) as first_at
+    from orders o
+   where o.tenant_id = $1 and o.status in ('PAID', 'PARTIALLY_REFUNDED')
+   group by o.member_id
 ), e as (
   select distinct tp.delivery_id
     from touchpoint tp
    where tp.tenant_id = $1 and tp.type = 'MESSAGE_OPENED' and tp.delivery_id in (select id from d where arm <> 'NONE')
 )
 select d.arm, d.arm_key, count(*)::int as units, count(*) filter (where d.state = 'SENT')::int as reached,
-       count(w.id)::int as converters, coalesce(sum(w.revenue), 0)::text as revenue, count(e.delivery_id)::int as opened
+       count(w.id)::int as converters, coalesce(sum(w.revenue), 0)::text as revenue, count(e.delivery_id)::int as opened,
+       count(*) filter (where f.first_at < d.t0)::int as prior_buyers, count(w.id) filter (where f.first_at < d.t0)::int as prior_converted
   from d
   left join w on w.id = d.id
   left join e on e.delivery_id = d.id
+  left join f on f.member_id = d.member_id
  group by d.arm, d.arm_key
  order by d.arm, d.arm_key`;
 
@@ -140,4 +148,6 @@ export interface PeerArm {
   converters: number;
   revenue: string;
   opened: number;
+  prior_buyers: number;
+  prior_converted: number;
 }
