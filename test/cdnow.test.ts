@@ -67,7 +67,7 @@ let t: TestApp;
 let tenant: TestTenant;
 
 beforeAll(async () => {
-  t = await startTestApp({ campaigns: fastCampaigns(loadConfig({}).campaigns) });
+  t = await startTestApp({ campaigns: fastCampaigns(loadConfig({}).campaigns, { tickMs: 500, triggerEveryMs: 1_000 }) });
   tenant = await t.tenant('CDNOW');
   const update = await t.gql('mutation { tenantUpdate(input: { currency: "USD" }) { userErrors { message } } }', {}, { key: tenant.keys.OWNER });
   expect(dataOf(update).tenantUpdate.userErrors).toEqual([]);

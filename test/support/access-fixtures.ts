@@ -75,8 +75,10 @@ export function openSocket(t: TestApp, key: string): WsClient {
   return createClient({
     url: t.wsUrl,
     webSocketImpl: WebSocket,
-    lazy: true,
-    lazyCloseTimeout: 60_000,
+    // Connected until disposed, so several operations share one socket. (A lazy client's close timer outlives
+    // dispose() and keeps the test worker alive.) A refused connection is reported by the operation that follows.
+    lazy: false,
+    onNonLazyError: () => undefined,
     retryAttempts: 0,
     connectionParams: { authorization: `Bearer ${key}` },
   });
