@@ -224,6 +224,17 @@ test('ORDER_PAID: an order recorded late (a store syncing in batches) is followe
   expect([...(await sentOf(tenant, nextDay)).entries()]).toEqual([[yesterday, [`order:${rawId(thirty.id)}`]]]);
 });
 
+test('ORDER_PAID: an order paid before paid_recorded_at existed (null) counts as recorded on time', async () => {
+  const tenant = await smsTenant();
+  const buyer = await smsMember(t, tenant);
+  const nextDay = await launchTrigger(tenant, { kind: 'ORDER_PAID', days: 1 });
+  await sql(`update campaign set launched_at = launched_at - interval '5 days' where id = ?`, [rawId(nextDay)]);
+  // Due in 3 s; the migration left older rows null, as this one is made before it is due.
+  const order = await recordOrder(t, tenant.keys.INGEST, orderInput(buyer, { placedAt: new Date(Date.now() - DAY + 3_000).toISOString() }));
+  await sql('update orders set paid_recorded_at = null where id = ?', [rawId(order.id)]);
+  expect([...(await sentCount(tenant, nextDay, 1)).entries()]).toEqual([[buyer, [`order:${rawId(order.id)}`]]]);
+});
+
 test("BIRTHDAY: birthdays up to N days ahead in the tenant time zone, once a year; a member added after the day's check hears the next day", async () => {
   const zone = zoneForToday();
   const tenant = await smsTenant(zone);

@@ -80,7 +80,7 @@ export function triggerSource(trigger: CampaignTrigger, window: TriggerWindow): 
       return {
         sql: `select member_id, 'order:' || id as occurrence from orders
                where tenant_id = :tenantId and status = any(:paid::text[])
-                 and ((paid_at > :dueFrom and paid_at <= :dueTo and paid_recorded_at <= :to)
+                 and ((paid_at > :dueFrom and paid_at <= :dueTo and (paid_recorded_at is null or paid_recorded_at <= :to))
                    or (paid_recorded_at > :from and paid_recorded_at <= :to and paid_at <= :dueTo and paid_at > :dueBegun
                        and paid_at > paid_recorded_at - make_interval(secs => :lateSeconds)))`,
         params: {

@@ -26,7 +26,8 @@ const RANK: Record<OrderStatus, number> = {
 @Index({ properties: ['tenantId', 'memberId', 'placedAt'] })
 @Index({ properties: ['tenantId', 'placedAt', 'id'] })
 @Index({ properties: ['tenantId', 'paidAt'] })
-@Index({ properties: ['tenantId', 'paidRecordedAt'] })
+// Partial: rows from before the column stay null and out of it (the migration adds no back-fill pass over orders).
+@Index({ name: 'orders_paid_recorded_index', expression: 'create index "orders_paid_recorded_index" on "orders" ("tenant_id", "paid_recorded_at") where paid_recorded_at is not null' })
 export class Order extends TenantScopedEntity {
   /** The selling system's order number, unique per tenant. */
   @Property({ type: 'text' })
@@ -73,6 +74,7 @@ export class Order extends TenantScopedEntity {
   /**
    * When this system learned that the order was paid: later than paidAt when a store or marketplace syncs
    * its orders in batches. Post-purchase triggers use it so that late-recorded orders are not missed.
+   * Null for orders paid before the column existed (taken as recorded on time).
    */
   @Property({ columnType: 'timestamptz', type: 'datetime', nullable: true })
   paidRecordedAt?: Date | null;
