@@ -94,8 +94,9 @@ test('the CDNOW sample imports as 2,357 members with 6,919 orders and exact purc
   const care = await createCampaign(t, tenant, { name: 'Thank you', schedule: 'TRIGGER', trigger: { kind: 'ORDER_PAID', days: 0 } });
   expect((await launch(t, tenant, care.id)).status).toBe('RUNNING');
 
-  // Each order goes through OrderService.record (one transaction, about a dozen statements).
-  const run = await ecrm(t.databaseUrl, ['import', 'orders', file, '--tenant', tenant.id], 240_000);
+  // Each order goes through OrderService.record (one transaction, about a dozen statements): 90 s alone, 140 s
+  // beside another suite on two cores.
+  const run = await ecrm(t.databaseUrl, ['import', 'orders', file, '--tenant', tenant.id], 300_000);
   expect(run.code).toBe(0);
   expect(countsOf(run)).toEqual({ records: 6919, accepted: 6919, updated: 0, duplicate: 0, rejected: 0 });
   const imported = Date.now();
@@ -131,7 +132,7 @@ test('the CDNOW sample imports as 2,357 members with 6,919 orders and exact purc
     const e = expected.get(id)!;
     expect({ id, ...stats }).toEqual({ id, orderCount: e.orderCount, netSpend: { amount: e.netSpend, currency: 'USD' }, firstOrderAt: e.first, lastOrderAt: e.last });
   }
-}, 300_000);
+}, 360_000);
 
 /** AUC by pairwise comparison (ties count half): the chance a churner outranks a returner. */
 function auc(values: { value: number; churned: boolean }[]): number {
