@@ -27,6 +27,7 @@ test('defaults: embedded database, loopback on 4000, and bounded limits', () => 
     poolAcquireTimeoutMs: 5_000,
     memberTokenTtlSeconds: 3_600,
     shutdownGraceMs: 10_000,
+    keepAliveMs: 65_000,
     jobs: { enabled: true, schedule: true, pollSeconds: 2, concurrency: 1 },
     campaigns: { enabled: true, tickMs: 5_000, batchSize: 5_000, triggerEveryMs: 60_000, webhookConcurrency: 8 },
   });
@@ -55,6 +56,7 @@ test('every variable is read', () => {
     ECRM_POOL_ACQUIRE_TIMEOUT_MS: '750',
     ECRM_MEMBER_TOKEN_TTL_SECONDS: '600',
     ECRM_SHUTDOWN_GRACE_MS: '0',
+    ECRM_HTTP_KEEP_ALIVE_MS: '5000',
     ECRM_JOBS_ENABLED: 'false',
     ECRM_JOBS_SCHEDULE: 'off',
     ECRM_JOBS_POLL_SECONDS: '5',
@@ -80,6 +82,7 @@ test('every variable is read', () => {
     poolAcquireTimeoutMs: 750,
     memberTokenTtlSeconds: 600,
     shutdownGraceMs: 0,
+    keepAliveMs: 5_000,
     jobs: { enabled: false, schedule: false, pollSeconds: 5, concurrency: 3 },
     campaigns: { enabled: false, tickMs: 250, batchSize: 100, triggerEveryMs: 500, webhookConcurrency: 2 },
   });
@@ -104,6 +107,7 @@ test.each([
   ['ECRM_POOL_ACQUIRE_TIMEOUT_MS', '1e3', /ECRM_POOL_ACQUIRE_TIMEOUT_MS must be a whole number/],
   ['ECRM_MEMBER_TOKEN_TTL_SECONDS', '59', /ECRM_MEMBER_TOKEN_TTL_SECONDS must be between 60/],
   ['ECRM_SHUTDOWN_GRACE_MS', '600001', /ECRM_SHUTDOWN_GRACE_MS must be between 0 and 600000/],
+  ['ECRM_HTTP_KEEP_ALIVE_MS', '999', /ECRM_HTTP_KEEP_ALIVE_MS must be between 1000 and 120000/],
   ['DATABASE_URL', 'not a url', /DATABASE_URL is not a valid URL/],
   ['DATABASE_URL', 'mysql://u:p@h:3306/crm', /DATABASE_URL must use the postgres:\/\/ scheme, got "mysql:"/],
   ['DATABASE_URL', 'postgres://u:p@h:5432', /DATABASE_URL must name a database/],

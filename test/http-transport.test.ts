@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { startTestApp, type TestApp, type TestTenant } from './support/harness';
 
 let t: TestApp;
@@ -16,6 +17,20 @@ async function memberCount(): Promise<number> {
   const response = await t.gql<{ members: { totalCount: number } }>('{ members(first: 1) { totalCount } }', {}, { key: tenant.keys.OWNER });
   return response.body.data!.members.totalCount;
 }
+
+test('idle connections are kept 65 s, and the Keep-Alive header tells clients so', async () => {
+  const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    const body = JSON.stringify({ query: '{ __typename }' });
+    const req = request(t.url, { method: 'POST', headers: { 'content-type': 'application/json', connection: 'keep-alive', authorization: `Bearer ${tenant.keys.OWNER}` } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.headers));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+  expect(headers.connection).toBe('keep-alive');
+  expect(headers['keep-alive']).toBe('timeout=65');
+});
 
 describe('CSRF prevention', () => {
   const create = 'mutation { memberCreate(input: { displayName: "Forged" }) { member { id } } }';

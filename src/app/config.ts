@@ -16,6 +16,8 @@ export interface Config {
   poolAcquireTimeoutMs: number;
   memberTokenTtlSeconds: number;
   shutdownGraceMs: number;
+  /** How long an idle HTTP connection is kept open: longer than a load balancer's idle timeout (60 s on most). */
+  keepAliveMs: number;
   jobs: JobsConfig;
   campaigns: CampaignsConfig;
 }
@@ -118,6 +120,7 @@ export function loadConfig(env: Env = process.env): Config {
     poolAcquireTimeoutMs: int(env, 'ECRM_POOL_ACQUIRE_TIMEOUT_MS', 5_000, 100, 600_000),
     memberTokenTtlSeconds: int(env, 'ECRM_MEMBER_TOKEN_TTL_SECONDS', 3_600, 60, 30 * 86_400),
     shutdownGraceMs: int(env, 'ECRM_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    keepAliveMs: int(env, 'ECRM_HTTP_KEEP_ALIVE_MS', 65_000, 1_000, 120_000),
     jobs: {
       enabled: bool(env, 'ECRM_JOBS_ENABLED', true),
       schedule: bool(env, 'ECRM_JOBS_SCHEDULE', true),

@@ -63,6 +63,12 @@ export async function startServer(app: AppServices, schema: GraphQLSchema, host:
   web.disable('x-powered-by');
   web.set('trust proxy', false);
   const httpServer = createServer(web);
+  // A connection the server closes while a client (or a load balancer) reuses it is a reset request: idle
+  // connections are kept longer than the usual 60 s balancer timeout, and the client learns the limit from the
+  // Keep-Alive header. Headers may take a little longer still, so a request that starts just before the idle limit
+  // is not cut off.
+  httpServer.keepAliveTimeout = config.keepAliveMs;
+  httpServer.headersTimeout = config.keepAliveMs + 1_000;
   const ws = attachWebSocket(app, schema, httpServer);
 
   const apollo = new ApolloServer<GraphQLContext>({
