@@ -65,7 +65,9 @@ async function createDatabase(): Promise<{ url: string; drop: () => Promise<void
 export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const database = await createDatabase();
   // Job workers run (jobRun works), but the daily schedules never fire in a test unless it asks for them.
-  const env = { ...process.env, DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', ECRM_JOBS_SCHEDULE: 'false' };
+  // The campaign runner runs only where a test asks for it (fastCampaigns): it queries through the ORM's
+  // connection in the background, which countSql would count.
+  const env = { ...process.env, DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', ECRM_JOBS_SCHEDULE: 'false', ECRM_CAMPAIGNS_ENABLED: 'false' };
   const config: Config = { ...loadConfig(env), ...overrides };
   const app = await startApp(config, { bootstrap: false });
   const orm = app.services.orm;
