@@ -55,7 +55,7 @@ describe('resuming after a kill', () => {
     expect(killed.line).toBeLessThan(20_000);
 
     const run = await finished(startEcrm(t.databaseUrl, ['import', 'touchpoints', file, '--tenant', tenant.id]), 120_000);
-    expect(run.code).toBe(0);
+    expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 0 }); // stderr shown when it failed
     expect(run.stdout).toContain(`resumed after line ${killed.line}: ${killed.records} records were done`);
     const counts = countsOf(run);
     // Every line is a record, so the second run covers exactly the lines after the checkpoint.
@@ -74,7 +74,7 @@ describe('resuming after a kill', () => {
     expect(stored).toBeGreaterThan(0);
 
     const run = await finished(startEcrm(t.databaseUrl, ['import', 'touchpoints', file, '--tenant', tenant.id, '--restart']), 120_000);
-    expect(run.code).toBe(0);
+    expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 0 }); // stderr shown when it failed
     expect(run.stdout).not.toContain('resumed');
     const counts = countsOf(run);
     expect(counts.records).toBe(8_000);

@@ -91,6 +91,9 @@ async function membersByIdentity(em: EntityManager, ctx: RefContext, keys: { cha
     `insert into member_identity (id, tenant_id, created_at, member_id, channel, external_id)
      select gen_random_uuid(), ?, now(), member_id, channel, external_id
        from jsonb_to_recordset(?::jsonb) as f(member_id uuid, channel text, external_id text)
+      -- In key order: two batches creating the same identities lock them in one order, so one waits for the
+      -- other instead of both deadlocking.
+      order by f.channel, f.external_id
      on conflict (tenant_id, channel, external_id) do nothing
      returning member_id`,
     [ctx.tenantId, JSON.stringify(fresh)],

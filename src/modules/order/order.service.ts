@@ -21,6 +21,7 @@ import { MemberStatus } from '../member/member.enums.js';
 import { earnForOrder, reverseForOrder } from '../points/points-order.js';
 import { actorOf } from '../points/points-request.js';
 import { upgradeTiers } from '../tier/tier-upgrade.js';
+import { retryTransient } from '../../core/db/retry.js';
 
 export function ruleError(error: unknown, field: string[]): never {
   if (error instanceof OrderRuleError) throw new RollbackWith(userError(field, error.message, UserErrorCode[error.code]));
@@ -55,7 +56,7 @@ export class OrderService {
     const clean = cleanOrder(input, settings.currency, errors);
     const storeId = await this.storeId(input, errors);
     if (errors.length) return fail(...errors);
-    const attempt = () => rollbackAsFailure(() => this.ctx.em.transactional((em) => this.upsert(em, input, clean, storeId ?? null, settings)));
+    const attempt = () => retryTransient(() => rollbackAsFailure(() => this.ctx.em.transactional((em) => this.upsert(em, input, clean, storeId ?? null, settings))));
     try {
       return await attempt();
     } catch (error) {

@@ -15,6 +15,7 @@ import { rescoreMembers } from '../churn/churn-rescore.js';
 import { SCORED_TYPES } from '../churn/churn-score.sql.js';
 import { kickChurnOutbox } from '../churn/churn-feed.js';
 import { insertTouchpoints, storedTouchpoints, type TouchpointRow } from './touchpoint-writer.js';
+import { retryTransient } from '../../core/db/retry.js';
 
 const EARLIEST = Date.parse('1990-01-01T00:00:00Z'); // old enough for real back-filled history (e.g. CDNOW, 1997)
 const REF_CODES: Record<RefFailure, IngestRejectCode> = {
@@ -89,7 +90,7 @@ export class TouchpointIngestService {
     });
 
     const outcome = ok(
-      await this.ctx.em.transactional(async (em) => {
+      await retryTransient(() => this.ctx.em.transactional(async (em) => {
         const pending = events.map((event, i) => (rejections[i] ? undefined : event));
         const refs = await resolveMemberRefs(em, { ...settings, tenantId }, pending.map((event) => ({ ref: event?.member, channel: event?.channel })));
         const deliveries = await deliveryMembers(em, tenantId, pending);
@@ -142,7 +143,7 @@ export class TouchpointIngestService {
             reason: null,
           };
         });
-      }),
+      })),
     );
     kickChurnOutbox();
     return outcome;

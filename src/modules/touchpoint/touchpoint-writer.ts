@@ -33,6 +33,9 @@ export async function insertTouchpoints(em: EntityManager, tenantId: string, row
        from jsonb_to_recordset(?::jsonb) as r(id uuid, "memberId" uuid, type text, "customType" text, channel text, "storeId" uuid,
                                               "occurredAt" timestamptz, source text, properties jsonb, "eventId" text, "orderId" uuid,
                                               "deliveryId" uuid)
+      -- In event id order: concurrent batches sharing event ids (a client's retry racing the original) lock them
+      -- in one order, so one waits for the other instead of both deadlocking.
+      order by r."eventId"
      on conflict (tenant_id, event_id) do nothing
      returning event_id`,
     [tenantId, now, JSON.stringify(withIds)],
