@@ -12,7 +12,10 @@ export function namedSql(sql: string, values: Record<string, unknown>): { sql: s
   return { sql: text, params };
 }
 
-/** A PostgreSQL array literal of text values (`{"a","b"}`), to bind as one parameter and cast, e.g. `:ids::uuid[]`. */
-export function pgArray(values: readonly string[]): string {
-  return `{${values.map((value) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+/**
+ * A PostgreSQL array literal (`{"a","b"}`, `{1,2.5}`), to bind as one parameter and cast, e.g. `:ids::uuid[]`.
+ * Text values are quoted and escaped; numbers are written as they are.
+ */
+export function pgArray(values: readonly (string | number)[]): string {
+  return `{${values.map((value) => (typeof value === 'number' ? String(value) : `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)).join(',')}}`;
 }

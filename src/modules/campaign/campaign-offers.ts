@@ -146,7 +146,7 @@ export async function creditCampaignPoints(em: EntityManager, campaign: Campaign
   await boundRows(
     em,
     'update campaign_delivery d set reward_points = g.points from unnest(?::uuid[], ?::int[]) as g(id, points) where d.tenant_id = ? and d.id = g.id',
-    [pgArray(rows.map((row) => row.id)), `{${rows.map((row) => row.points).join(',')}}`, campaign.tenantId],
+    [pgArray(rows.map((row) => row.id)), pgArray(rows.map((row) => row.points)), campaign.tenantId],
   );
 }
 

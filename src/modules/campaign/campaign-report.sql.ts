@@ -199,7 +199,7 @@ export async function campaignAggregates(
   const bound = namedSql(REPORT, {
     tenant: tenantId,
     campaigns: pgArray(ids),
-    statuses: `{${PURCHASE_STATUSES.join(',')}}`,
+    statuses: pgArray(PURCHASE_STATUSES),
     since: range.since ?? null,
     until: range.until ?? null,
   });

@@ -134,7 +134,7 @@ export async function postLeased(
         cost: wiring.costPerMessage,
         eventPrefix: SENT_EVENT_PREFIX,
         ids: pgArray(rows.map((row) => row.id)),
-        attempts: `{${rows.map((row) => row.attempts).join(',')}}`,
+        attempts: pgArray(rows.map((row) => row.attempts)),
         states: pgArray(rows.map((row) => row.state)),
         reasons: pgArray(rows.map((row) => row.reason)),
         retryAts: pgArray(rows.map((row) => row.retryAt)),

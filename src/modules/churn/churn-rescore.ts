@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { boundRows } from '../../core/db/bound.js';
-import { namedSql } from '../../core/db/named-sql.js';
+import { namedSql, pgArray } from '../../core/db/named-sql.js';
 import { BAND_HIGH, BAND_MEDIUM, ChurnModelKind } from './churn.enums.js';
 import { BOUND_PARAMS, ENGAGEMENT_TYPES, liveFacts, MAX_NEXT_ORDER_WEEKS, scoredSql, scoringValues, TENANT_PARAMS, type ScoringModel } from './churn-score.sql.js';
 import { activeModel } from './churn-model.js';
@@ -67,8 +67,6 @@ export interface RescoreResult {
   crossings: number;
   removed: number;
 }
-
-export const pgArray = (values: number[]) => `{${values.join(',')}}`;
 
 async function run(em: EntityManager, sql: string, values: Record<string, unknown>): Promise<RescoreResult> {
   const bound = namedSql(sql, values);
