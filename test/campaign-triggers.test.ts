@@ -3,7 +3,7 @@ import { boundRows } from '../src/core/db/bound';
 import { namedSql } from '../src/core/db/named-sql';
 import { localDate, triggerSource } from '../src/modules/campaign/campaign-triggers';
 import { CampaignTriggerKind } from '../src/modules/campaign/campaign.enums';
-import { dataOf, startTestApp, type TestApp, type TestTenant } from './support/harness';
+import { dataOf, dbIdOf, startTestApp, type TestApp, type TestTenant } from './support/harness';
 import { ago, event, orderInput, recordEvents, recordOrder, shiftOrders } from './support/activity-fixtures';
 import { earnPoints } from './support/points-fixtures';
 import { campaignOf, configureChannel, createCampaign, deliveriesOf, eventually, fastCampaigns, launch, smsMember, updateSettings, waitForStatus } from './support/campaign-fixtures';
@@ -20,7 +20,6 @@ afterAll(async () => {
   await t.close();
 });
 
-const rawId = (globalId: string) => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1]!;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const sql = <T>(text: string, params: unknown[] = []) => boundRows<T>(t.orm.em.fork(), text, params);
 
@@ -59,7 +58,7 @@ async function sentCount(tenant: TestTenant, campaignId: string, count: number) 
 /** Waits until the campaign's trigger was checked up to a time after `since` (ms). */
 async function checkedAfter(campaignId: string, since: number) {
   await eventually(async () => {
-    const [row] = await sql<{ until: string }>('select trigger_checked_until as until from campaign where id = ?', [rawId(campaignId)]);
+    const [row] = await sql<{ until: string }>('select trigger_checked_until as until from campaign where id = ?', [dbIdOf(campaignId)]);
     return row && new Date(row.until).getTime() > since;
   }, 10_000, 'a trigger pass');
 }
@@ -70,7 +69,7 @@ const morePasses = (campaignId: string, passes = 4) => checkedAfter(campaignId, 
 /** Moves a date trigger's watermark a day back, as if the next local day had come, and waits for its check. */
 async function nextDay(campaignId: string) {
   const since = Date.now();
-  await sql("update campaign set trigger_checked_until = trigger_checked_until - interval '1 day' where id = ? returning id", [rawId(campaignId)]);
+  await sql("update campaign set trigger_checked_until = trigger_checked_until - interval '1 day' where id = ? returning id", [dbIdOf(campaignId)]);
   await checkedAfter(campaignId, since);
   await sleep(300);
 }
@@ -181,11 +180,11 @@ test('ORDER_PAID: days 0 sends right after payment, once per order; days 3 waits
   const first = await recordOrder(t, tenant.keys.INGEST, orderInput(buyer, { placedAt: ago(0) }));
   await recordOrder(t, tenant.keys.INGEST, orderInput(lateImport, { placedAt: ago(10) })); // paid long before launch
   let sent = await sentCount(tenant, care, 1);
-  expect([...sent.entries()]).toEqual([[buyer, [`order:${rawId(first.id)}`]]]);
+  expect([...sent.entries()]).toEqual([[buyer, [`order:${dbIdOf(first.id)}`]]]);
 
   const second = await recordOrder(t, tenant.keys.INGEST, orderInput(buyer, { placedAt: ago(0) }));
   sent = await sentCount(tenant, care, 2);
-  expect(sent.get(buyer)).toEqual([`order:${rawId(first.id)}`, `order:${rawId(second.id)}`].sort());
+  expect(sent.get(buyer)).toEqual([`order:${dbIdOf(first.id)}`, `order:${dbIdOf(second.id)}`].sort());
   await morePasses(care);
   expect([...(await sentOf(tenant, care)).entries()]).toEqual([[buyer, sent.get(buyer)]]);
 
@@ -195,7 +194,7 @@ test('ORDER_PAID: days 0 sends right after payment, once per order; days 3 waits
   await recordOrder(t, tenant.keys.INGEST, orderInput(lateImport, { placedAt: ago(3, 60) }));
   await sentCount(tenant, later, 1);
   await morePasses(later);
-  expect([...(await sentOf(tenant, later)).entries()]).toEqual([[nonBuyer, [`order:${rawId(due.id)}`]]]);
+  expect([...(await sentOf(tenant, later)).entries()]).toEqual([[nonBuyer, [`order:${dbIdOf(due.id)}`]]]);
 });
 
 test('ORDER_PAID: an order recorded late (a store syncing in batches) is followed up when recorded, up to two days late', async () => {
@@ -204,7 +203,7 @@ test('ORDER_PAID: an order recorded late (a store syncing in batches) is followe
   const care = await launchTrigger(tenant, { kind: 'ORDER_PAID', days: 0 });
   const nextDay = await launchTrigger(tenant, { kind: 'ORDER_PAID', days: 1 });
   // Both have been running for five days.
-  await sql(`update campaign set launched_at = launched_at - interval '5 days' where id in (?, ?)`, [rawId(care), rawId(nextDay)]);
+  await sql(`update campaign set launched_at = launched_at - interval '5 days' where id in (?, ?)`, [dbIdOf(care), dbIdOf(nextDay)]);
 
   const three = await recordOrder(t, tenant.keys.INGEST, orderInput(synced, { placedAt: ago(0, 180) })); // paid 3 h ago
   const thirty = await recordOrder(t, tenant.keys.INGEST, orderInput(yesterday, { placedAt: ago(1, 360) })); // paid 30 h ago
@@ -216,23 +215,23 @@ test('ORDER_PAID: an order recorded late (a store syncing in batches) is followe
   await morePasses(nextDay);
   expect([...(await sentOf(tenant, care)).entries()].sort()).toEqual(
     [
-      [synced, [`order:${rawId(three.id)}`]],
-      [yesterday, [`order:${rawId(thirty.id)}`]],
+      [synced, [`order:${dbIdOf(three.id)}`]],
+      [yesterday, [`order:${dbIdOf(thirty.id)}`]],
     ].sort(),
   );
   // A day after payment: the 30-hour-old order was due 6 hours ago; the 3-hour-old one is not due yet.
-  expect([...(await sentOf(tenant, nextDay)).entries()]).toEqual([[yesterday, [`order:${rawId(thirty.id)}`]]]);
+  expect([...(await sentOf(tenant, nextDay)).entries()]).toEqual([[yesterday, [`order:${dbIdOf(thirty.id)}`]]]);
 });
 
 test('ORDER_PAID: an order paid before paid_recorded_at existed (null) counts as recorded on time', async () => {
   const tenant = await smsTenant();
   const buyer = await smsMember(t, tenant);
   const nextDay = await launchTrigger(tenant, { kind: 'ORDER_PAID', days: 1 });
-  await sql(`update campaign set launched_at = launched_at - interval '5 days' where id = ?`, [rawId(nextDay)]);
+  await sql(`update campaign set launched_at = launched_at - interval '5 days' where id = ?`, [dbIdOf(nextDay)]);
   // Due in 3 s; the migration left older rows null, as this one is made before it is due.
   const order = await recordOrder(t, tenant.keys.INGEST, orderInput(buyer, { placedAt: new Date(Date.now() - DAY + 3_000).toISOString() }));
-  await sql('update orders set paid_recorded_at = null where id = ?', [rawId(order.id)]);
-  expect([...(await sentCount(tenant, nextDay, 1)).entries()]).toEqual([[buyer, [`order:${rawId(order.id)}`]]]);
+  await sql('update orders set paid_recorded_at = null where id = ?', [dbIdOf(order.id)]);
+  expect([...(await sentCount(tenant, nextDay, 1)).entries()]).toEqual([[buyer, [`order:${dbIdOf(order.id)}`]]]);
 });
 
 test("BIRTHDAY: birthdays up to N days ahead in the tenant time zone, once a year; a member added after the day's check hears the next day", async () => {
@@ -279,14 +278,14 @@ test('BIRTHDAY SQL: 29 February is celebrated on 28 February in other years, on 
     return (await sql<{ member_id: string; occurrence: string }>(text, params)).map((row) => [row.member_id, row.occurrence]).sort();
   };
   // Local 2027-02-28 (not a leap year) and 2028-02-28 / 2028-02-29 (a leap year), in Shanghai.
-  expect(await rows('2027-02-27T16:30:00Z', '2027-02-27T17:00:00Z', 0)).toEqual([[rawId(leapling), 'birthday:2027']]);
+  expect(await rows('2027-02-27T16:30:00Z', '2027-02-27T17:00:00Z', 0)).toEqual([[dbIdOf(leapling), 'birthday:2027']]);
   expect(await rows('2028-02-27T16:30:00Z', '2028-02-27T17:00:00Z', 0)).toEqual([]);
-  expect(await rows('2028-02-28T16:30:00Z', '2028-02-28T17:00:00Z', 0)).toEqual([[rawId(leapling), 'birthday:2028']]);
-  expect(await rows('2027-02-28T16:30:00Z', '2027-02-28T17:00:00Z', 0)).toEqual([[rawId(march), 'birthday:2027']]);
+  expect(await rows('2028-02-28T16:30:00Z', '2028-02-28T17:00:00Z', 0)).toEqual([[dbIdOf(leapling), 'birthday:2028']]);
+  expect(await rows('2027-02-28T16:30:00Z', '2027-02-28T17:00:00Z', 0)).toEqual([[dbIdOf(march), 'birthday:2027']]);
   // Local 2027-02-26 with 3 days: every birthday up to 1 March, the leapling's on 28 February.
-  expect(await rows('2027-02-25T16:30:00Z', '2027-02-25T17:00:00Z', 3)).toEqual([[rawId(leapling), 'birthday:2027'], [rawId(march), 'birthday:2027']].sort());
+  expect(await rows('2027-02-25T16:30:00Z', '2027-02-25T17:00:00Z', 3)).toEqual([[dbIdOf(leapling), 'birthday:2027'], [dbIdOf(march), 'birthday:2027']].sort());
   // 30 and 31 December, 3 days ahead: the 2 January birthday belongs to the new year.
-  expect(await rows('2026-12-29T17:00:00Z', '2026-12-30T17:00:00Z', 3)).toEqual([[rawId(newYear), 'birthday:2027']]);
+  expect(await rows('2026-12-29T17:00:00Z', '2026-12-30T17:00:00Z', 3)).toEqual([[dbIdOf(newYear), 'birthday:2027']]);
 });
 
 test('POINTS_EXPIRING: points expiring within the days send once, named by the expiry date; later expiries do not', async () => {
@@ -297,7 +296,7 @@ test('POINTS_EXPIRING: points expiring within the days send once, named by the e
   const expireIn = async (member: string, days: number, remaining?: number) => {
     const [row] = await sql<{ expires_at: string }>(
       `update points_lot set expires_at = now() + interval '${days} days'${remaining === undefined ? '' : `, remaining = ${remaining}`} where member_id = ? returning expires_at`,
-      [rawId(member)],
+      [dbIdOf(member)],
     );
     return new Date(row!.expires_at);
   };
@@ -338,7 +337,7 @@ test('a trigger campaign completes at endsAt, and events after that plan nothing
   const endsAt = new Date(Date.now() + 2_500);
   const campaign = await launchTrigger(tenant, { kind: 'ORDER_PAID', days: 0 }, { endsAt: endsAt.toISOString() });
   const during = await recordOrder(t, tenant.keys.INGEST, orderInput(buyer, { placedAt: ago(0) }));
-  expect([...(await sentCount(tenant, campaign, 1)).entries()]).toEqual([[buyer, [`order:${rawId(during.id)}`]]]);
+  expect([...(await sentCount(tenant, campaign, 1)).entries()]).toEqual([[buyer, [`order:${dbIdOf(during.id)}`]]]);
   expect((await campaignOf(t, tenant, campaign)).status).toBe('RUNNING');
 
   // A timer may fire a millisecond early, and an order paid exactly at endsAt still counts: this one is clearly after.
@@ -348,5 +347,5 @@ test('a trigger campaign completes at endsAt, and events after that plan nothing
   const done = await waitForStatus(t, tenant, campaign, ['COMPLETED'], 10_000);
   expect(done.finishedAt).not.toBeNull();
   await sleep(400);
-  expect((await deliveriesOf(t, tenant, campaign)).map((delivery) => delivery.occurrence)).toEqual([`order:${rawId(during.id)}`]);
+  expect((await deliveriesOf(t, tenant, campaign)).map((delivery) => delivery.occurrence)).toEqual([`order:${dbIdOf(during.id)}`]);
 });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { dataOf, startTestApp, type TestApp, type TestTenant } from './support/harness';
+import { dataOf, dbIdOf, startTestApp, type TestApp, type TestTenant } from './support/harness';
 import { countsOf, ecrm, killAll, tempDir, writeLines } from './support/import-cli';
 import { probabilityNoPurchase } from '../src/modules/churn/bgnbd';
 import { loadConfig } from '../src/app/config';
@@ -101,7 +101,7 @@ test('the CDNOW sample imports as 2,357 members with 6,919 orders and exact purc
   expect(countsOf(run)).toEqual({ records: 6919, accepted: 6919, updated: 0, duplicate: 0, rejected: 0 });
   const imported = Date.now();
   await eventually(async () => {
-    const [row] = await boundRows<{ until: string }>(t.orm.em.fork(), 'select trigger_checked_until as until from campaign where id = ?', [Buffer.from(care.id, 'base64url').toString('utf8').split(':')[1]]);
+    const [row] = await boundRows<{ until: string }>(t.orm.em.fork(), 'select trigger_checked_until as until from campaign where id = ?', [dbIdOf(care.id)]);
     return row && new Date(row.until).getTime() > imported;
   }, 10_000, 'a trigger pass over the import');
   expect(await deliveriesOf(t, tenant, care.id)).toEqual([]);

@@ -20,7 +20,7 @@ import {
   type CouponTemplateCreateInput,
   type CouponTemplateUpdateInput,
 } from './generated/graphql';
-import { dataOf, startTestApp, type TestApp, type TestTenant } from './support/harness';
+import { dataOf, dbIdOf, startTestApp, type TestApp, type TestTenant } from './support/harness';
 import { createMember, missingId } from './support/access-fixtures';
 import { nextId, orderInput, recordOrder } from './support/activity-fixtures';
 import { earnPoints, pointsOf } from './support/points-fixtures';
@@ -39,10 +39,9 @@ afterAll(async () => {
 const DAY = 86_400_000;
 const cny = (amount: number) => ({ amount, currency: 'CNY' });
 const inDays = (days: number) => new Date(Date.now() + days * DAY).toISOString();
-const dbId = (globalId: string) => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1]!;
 /** Time travel only: moves a coupon's validity window (the API never writes the past). */
 const backdate = (couponId: string, validFrom: Date, validUntil: Date) =>
-  t.orm.em.getConnection().execute('update coupon set valid_from = ?, valid_until = ? where id = ?', [validFrom, validUntil, dbId(couponId)]);
+  t.orm.em.getConnection().execute('update coupon set valid_from = ?, valid_until = ? where id = ?', [validFrom, validUntil, dbIdOf(couponId)]);
 
 async function tryTemplate(input: Partial<CouponTemplateCreateInput>, own = tenant) {
   const full = { name: nextId('tpl'), kind: 'AMOUNT_OFF', ...input } as CouponTemplateCreateInput;
@@ -207,7 +206,7 @@ describe('issuing', () => {
     const off = await template({ active: false });
     expect(codesOf(await tryIssue({ templateId: off.id, memberId }))).toEqual([['templateId', 'INACTIVE']]);
     const ended = await template({ validUntil: inDays(1) });
-    await t.orm.em.getConnection().execute('update coupon_template set valid_until = ? where id = ?', [new Date(Date.now() - 1000), dbId(ended.id)]);
+    await t.orm.em.getConnection().execute('update coupon_template set valid_until = ? where id = ?', [new Date(Date.now() - 1000), dbIdOf(ended.id)]);
     expect(codesOf(await tryIssue({ templateId: ended.id, memberId }))).toEqual([['templateId', 'EXPIRED']]);
     expect(await templateNow(ended.id)).toMatchObject({ issuedCount: 0 });
     expect((await memberCoupons(memberId)).totalCount).toBe(1);

@@ -14,7 +14,7 @@ import {
 } from './generated/graphql';
 import { TENANT_FILTER } from '../src/core/db/mikro-orm.config';
 import { reviewTiers } from '../src/modules/tier/tier-review';
-import { dataOf, errorCodes, startTestApp, type TestApp, type TestTenant } from './support/harness';
+import { dataOf, dbIdOf, errorCodes, startTestApp, type TestApp, type TestTenant } from './support/harness';
 import { createMember, missingId } from './support/access-fixtures';
 import { nextId, orderInput, recordOrder, refundOrder } from './support/activity-fixtures';
 import { earnPoints, pointsOf, tryRedeem } from './support/points-fixtures';
@@ -29,7 +29,6 @@ afterAll(async () => {
 });
 
 const DAY = 86_400_000;
-const dbId = (globalId: string) => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1]!;
 const sql = (statement: string, params: unknown[]) => t.orm.em.getConnection().execute(statement, params);
 
 async function tryCreate(key: string, input: Partial<TierCreateInput>) {
@@ -89,9 +88,9 @@ async function reviewInBatches(own: TestTenant, batchSize: number) {
 }
 
 /** Time travel: the member's period ended yesterday. */
-const periodEnded = (memberId: string) => sql('update member_tier set review_at = ? where member_id = ?', [new Date(Date.now() - DAY), dbId(memberId)]);
+const periodEnded = (memberId: string) => sql('update member_tier set review_at = ? where member_id = ?', [new Date(Date.now() - DAY), dbIdOf(memberId)]);
 /** Time travel: the member's orders so far were placed 13 months ago, outside a 12-month window. */
-const ordersAged = (memberId: string) => sql(`update orders set placed_at = placed_at - interval '13 months' where member_id = ?`, [dbId(memberId)]);
+const ordersAged = (memberId: string) => sql(`update orders set placed_at = placed_at - interval '13 months' where member_id = ?`, [dbIdOf(memberId)]);
 
 /** Whether an ISO time is a year (12 months) from now, give or take the length of a month. */
 function expectInAYear(at: string | null | undefined) {
@@ -463,7 +462,7 @@ describe('tier down', () => {
     await refundOrder(t, own.keys.INGEST, { orderId: order.id, refundId: nextId('refund'), full: true });
     expect((await memberTier(own.keys.ADMIN, memberId)).tierProgress.current).toBe(150);
     // Points earned more than the window ago do not count at the review.
-    await sql(`update points_entry set created_at = created_at - interval '13 months' where member_id = ?`, [dbId(memberId)]);
+    await sql(`update points_entry set created_at = created_at - interval '13 months' where member_id = ?`, [dbIdOf(memberId)]);
     await periodEnded(memberId);
     expect(await review(own)).toEqual({ reviewed: 1, downgraded: 1, upgraded: 0 });
     expect((await memberTier(own.keys.ADMIN, memberId)).tier).toBeNull();

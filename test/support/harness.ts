@@ -120,6 +120,11 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
   };
 }
 
+/** The database id inside a Relay global id (base64url of `Type:id`), for tests that look at rows. */
+export function dbIdOf(globalId: string): string {
+  return Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1]!;
+}
+
 /** The data of a response that must have succeeded. */
 export function dataOf<T>(response: GqlResponse<T>): T {
   if (response.body.errors?.length || !response.body.data) {
